@@ -1,0 +1,13 @@
+export {
+  SentinelError,
+  InvalidError,
+  NotFoundError,
+  ConflictError,
+  ForbiddenError,
+  UpstreamError,
+  RateLimitedError,
+  UnavailableError,
+  isSentinelError,
+  errorMessage,
+} from './sentinel-error.js';
+export type { SentinelErrorCode } from './sentinel-error.js';

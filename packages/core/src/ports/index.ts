@@ -1,0 +1,16 @@
+export { systemClock, createManualClock } from './clock.js';
+export type { Clock, ManualClock, TimerHandle } from './clock.js';
+export type {
+  DockerPort,
+  ContainerSummary,
+  ContainerDetail,
+  ContainerSpec,
+  ContainerState,
+  ContainerRuntimeState,
+  HealthStatus,
+  ImageSummary,
+  RegistryAuth,
+  ExecResult,
+  EngineInfo,
+} from './docker.js';
+export type { StoragePort, StorageEntry, StorageOperation, ListOptions, JsonValue } from './storage.js';
