@@ -7,6 +7,7 @@ export {
   UpstreamError,
   RateLimitedError,
   UnavailableError,
+  NotImplementedError,
   isSentinelError,
   errorMessage,
 } from './sentinel-error.js';

@@ -85,6 +85,14 @@ export class UnavailableError extends SentinelError {
   }
 }
 
+/** The operation exists in the API but this deployment cannot perform it (answered 501 with the reason). */
+export class NotImplementedError extends SentinelError {
+  override name = 'NotImplementedError' as const;
+  constructor(message: string) {
+    super('NOT_IMPLEMENTED', message);
+  }
+}
+
 export function isSentinelError(value: unknown): value is SentinelError {
   return value instanceof SentinelError || (value instanceof Error && typeof (value as { code?: unknown }).code === 'string' && 'details' in value);
 }

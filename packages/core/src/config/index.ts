@@ -1,0 +1,1 @@
+export { parseDuration, formatGoDuration, msToNanoseconds } from './duration.js';

@@ -1,0 +1,2 @@
+export { silentLogger } from './logger.js';
+export type { Logger } from './logger.js';

@@ -1,0 +1,2 @@
+export { createUpdateQueue, queueKey } from './queue.js';
+export type { UpdateQueue } from './queue.js';

@@ -1,0 +1,2 @@
+export { createScheduler } from './scheduler.js';
+export type { Scheduler, SchedulerOptions } from './scheduler.js';

@@ -1,0 +1,3 @@
+export { createMemoryStorage } from './memory-storage.js';
+export type { MemoryStorage, MemoryStorageOptions, StoragePersistence, StorageSnapshot } from './memory-storage.js';
+export { toJsonDocument } from './json-document.js';
