@@ -12,6 +12,7 @@ import { registerEventRoutes } from './routes/events.js';
 import type { EventStreamOptions } from './routes/events.js';
 import { registerHealthRoutes } from './routes/health.js';
 import { registerHistoryRoutes } from './routes/history.js';
+import { registerMetricsRoutes } from './routes/metrics.js';
 import { registerPolicyRoutes } from './routes/policy.js';
 import { registerQueueRoutes } from './routes/queue.js';
 import { SERVER_VERSION } from './version.js';
@@ -29,6 +30,8 @@ export interface AppOptions {
   sse?: EventStreamOptions;
   /** @default Date.now() */
   startedAt?: number;
+  /** Serve `/metrics`. @default false */
+  metrics?: boolean;
 }
 
 /** Authentication disabled: every route is open, as the native API documents. */
@@ -69,6 +72,7 @@ export function createApp(options: AppOptions): OpenAPIHono {
   registerPolicyRoutes(app, ctx);
   registerHistoryRoutes(app, ctx);
   registerEventRoutes(app, ctx, options.sse);
+  registerMetricsRoutes(app, { enabled: options.metrics ?? false });
 
   app.doc31('/openapi.json', {
     openapi: '3.1.0',

@@ -1,4 +1,4 @@
-import { ConflictError, NotFoundError, UnavailableError, UpstreamError } from '../errors/index.js';
+import { ConflictError, InvalidError, NotFoundError, UnavailableError, UpstreamError } from '../errors/index.js';
 import { systemClock } from '../ports/clock.js';
 import type { Clock, TimerHandle } from '../ports/clock.js';
 import type {
@@ -809,7 +809,7 @@ export function createMemoryDocker(options: MemoryDockerOptions = {}): MemoryDoc
         const image = findImage(id);
         if (image === undefined) throw new NotFoundError(`No such image: ${id}`);
         const { repo, tag, digest } = parseRef(ref);
-        if (digest !== undefined) throw new UpstreamError(`refusing to create a tag with a digest reference: ${ref}`, { status: 400 });
+        if (digest !== undefined) throw new InvalidError(`cannot tag with a digest reference: ${ref}`);
         const tagRef = `${repo}:${tag ?? 'latest'}`;
         untagEverywhere(tagRef);
         image.repoTags.push(tagRef);

@@ -275,11 +275,11 @@ export function createRegistryClient(options: RegistryClientOptions): RegistryCl
     const obtainedAt = clock.now();
     const res = await exchange(target.registry, 'token', url, { method: 'GET', headers }, target.familiarName);
     if (res.status === 401 || res.status === 403) {
-      await discardBody(res);
+      discardBody(res);
       throw authFailed(target.registry, res.status);
     }
     if (!res.ok) {
-      await discardBody(res);
+      discardBody(res);
       throw new UpstreamError(`token request for ${target.registry} (${target.familiarName}) failed with status ${res.status}`, {
         status: res.status,
         details: { registry: target.registry },
@@ -319,7 +319,7 @@ export function createRegistryClient(options: RegistryClientOptions): RegistryCl
         if (limits !== undefined) rateLimitByRegistry.set(target.registry, limits);
 
         if (res.status === 401) {
-          await discardBody(res);
+          discardBody(res);
           if (authRetried) throw authFailed(target.registry, 401);
           authRetried = true;
           const challenges = parseWwwAuthenticate(res.headers.get('www-authenticate') ?? '');
@@ -341,7 +341,7 @@ export function createRegistryClient(options: RegistryClientOptions): RegistryCl
         }
 
         if (res.status === 429) {
-          await discardBody(res);
+          discardBody(res);
           const waitMs = parseRetryAfter(res.headers.get('retry-after'), clock.now()) ?? DEFAULT_BACKOFF_MS * 2 ** rateRetries;
           if (rateRetries >= maxRetries || waitMs > maxRetryAfterMs) {
             throw new RateLimitedError(`${target.registry} is rate limiting requests (${what})`, { retryAfterMs: waitMs });
@@ -422,7 +422,7 @@ export function createRegistryClient(options: RegistryClientOptions): RegistryCl
         // Some registries do not implement HEAD on manifests; the GET below still works.
         if (res.status === 405) return undefined;
         if (!res.ok) throw await failure(res, target, `manifest ${display}`);
-        await discardBody(res);
+        discardBody(res);
         const digest = res.headers.get('docker-content-digest')?.trim() ?? '';
         return DIGEST_RE.test(digest) ? { digest, mediaType: contentType(res.headers) } : undefined;
       });
@@ -612,12 +612,11 @@ function mediaTypeInBody(bytes: Uint8Array): string | undefined {
   }
 }
 
-async function discardBody(res: Response): Promise<void> {
-  try {
-    await res.body?.cancel();
-  } catch {
-    // Nothing to free.
-  }
+/** Release a response we will not read, so its connection can be reused. */
+function discardBody(res: Response): void {
+  // Not awaited: cancelling only frees resources, and some fetch implementations
+  // (msw's mocked bodies among them) never settle the cancel promise.
+  res.body?.cancel().catch(() => undefined);
 }
 
 /** ` (ECONNREFUSED)` for a network error that carries a system code; never the cause's message. */

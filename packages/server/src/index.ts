@@ -1,0 +1,15 @@
+// Public API of @sentinel-kit/server.
+export { createApp, allowAll } from './app.js';
+export type { AppOptions } from './app.js';
+export type { Authorizer } from './http/route.js';
+export { defineRoute } from './http/route.js';
+export { NATIVE_STATUS, nativeErrorResponse } from './http/error-handler.js';
+export { startServer } from './start-server.js';
+export type { RunningServer } from './start-server.js';
+export { loadConfig, CLI_HELP, DEFAULT_DOCKER_HOST } from './config.js';
+export type { ServerConfig } from './config.js';
+export { createPinoLogger } from './logger.js';
+export { createLowdbStorage } from './adapters/lowdb-storage.js';
+export type { LowdbStorageOptions } from './adapters/lowdb-storage.js';
+export { createDockerodeEngine } from './adapters/dockerode-engine.js';
+export { SERVER_VERSION } from './version.js';
