@@ -13,7 +13,7 @@ describe('native API error format', () => {
     fx = createAppFixture();
     fx.publish('web', '1.0.0');
     fx.docker.seedContainer({ name: 'web', image: 'registry.test/web:1.0.0' });
-    const cases: Array<[Promise<Response>, number]> = [
+    const cases: Array<[Response | Promise<Response>, number]> = [
       [post('/api/containers/web/policy', '{"policy": "yolo"}'), 400],
       [post('/api/containers/web/policy', '{"policy": '), 400],
       [post('/api/containers/web/policy', '{"policy": "auto", "extra": 1}'), 400],

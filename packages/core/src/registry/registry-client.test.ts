@@ -345,6 +345,24 @@ describe('bearer token auth', () => {
     expect(seen.tokenRequests[0]?.searchParams.get('account')).toBe('robot');
   });
 
+  it('refuses to send credentials to a plain-http realm of an https registry', async () => {
+    let realmCalled = false;
+    server.use(
+      http.get('http://auth.example.com/token', () => {
+        realmCalled = true;
+        return HttpResponse.json({ token: 't' });
+      }),
+      http.get(`${REG}/v2/team/app/tags/list`, () =>
+        new HttpResponse(null, { status: 401, headers: { 'WWW-Authenticate': 'Bearer realm="http://auth.example.com/token",service="reg"' } }),
+      ),
+    );
+    const { client } = setup({ credentials: () => ({ username: 'robot', password: PASSWORD }) });
+    const error = await rejection(client.listTags('reg.example.com/team/app'));
+    expect(error).toBeInstanceOf(UpstreamError);
+    expect((error as Error).message).toMatch(/plain HTTP/);
+    expect(realmCalled).toBe(false);
+  });
+
   it('fails cleanly with the wrong password, without echoing it', async () => {
     bearerRegistry({ expectBasic: 'Basic never-matches' });
     const { client } = setup({ credentials: () => ({ username: 'robot', password: PASSWORD }) });

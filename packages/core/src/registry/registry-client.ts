@@ -110,7 +110,9 @@ export interface RegistryClient {
   getManifest(ref: ReferenceInput): Promise<ManifestResult>;
   /**
    * Fetch a blob; redirects (to a CDN, say) are followed. The body is not read:
-   * consume `response.body` as a stream or call `arrayBuffer()`.
+   * consume `response.body` as a stream or call `arrayBuffer()`. The concurrency
+   * slot is released once headers arrive, so a long download does not hold up
+   * tag and digest checks.
    */
   getBlob(ref: ReferenceInput, digest: string): Promise<Response>;
   /** Fetch a small blob (an image config) whole and check it against its digest. */
@@ -268,6 +270,10 @@ export function createRegistryClient(options: RegistryClientOptions): RegistryCl
     for (const s of scope.split(' ').filter((x) => x.length > 0)) url.searchParams.append('scope', s);
     const headers: Record<string, string> = { 'User-Agent': userAgent, Accept: 'application/json' };
     const creds = options.credentials?.(target.registry);
+    if (creds !== undefined && url.protocol !== 'https:' && schemeFor(target.registry) === 'https') {
+      // An https registry pointing at a plain-http realm would expose the password on the wire.
+      throw new UpstreamError(`${target.registry} asked for credentials over plain HTTP; refusing to send them`, { details: { registry: target.registry } });
+    }
     if (creds !== undefined) {
       headers['Authorization'] = basicHeader(creds);
       url.searchParams.set('account', creds.username);

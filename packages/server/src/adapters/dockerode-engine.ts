@@ -230,18 +230,25 @@ function nativeSpecOf(info: Record<string, unknown>, imageConfig: Record<string,
   }
   native['HostConfig'] = hostConfig;
 
+  const networkMode = typeof hostConfig['NetworkMode'] === 'string' ? hostConfig['NetworkMode'] : '';
   const endpoints: Record<string, unknown> = {};
   for (const [network, raw] of Object.entries(asRecord(asRecord(info['NetworkSettings'])['Networks']))) {
     const endpoint = asRecord(raw);
     const kept: Record<string, unknown> = {};
     if (isRecord(endpoint['IPAMConfig']) && Object.keys(endpoint['IPAMConfig']).length > 0) kept['IPAMConfig'] = endpoint['IPAMConfig'];
     if (Array.isArray(endpoint['Links']) && endpoint['Links'].length > 0) kept['Links'] = endpoint['Links'];
-    // Engines add the container's own (short) id as an alias; it must not follow the spec to a new container.
+    // Engines before API 1.45 add the short id and the hostname as aliases when the container starts: the id
+    // must not follow the spec to a new container, and the hostname comes back by itself with `Hostname`.
+    const automatic = new Set([id, id.slice(0, 12), typeof config['Hostname'] === 'string' ? config['Hostname'] : '']);
     const aliases = (Array.isArray(endpoint['Aliases']) ? endpoint['Aliases'] : []).filter(
-      (alias): alias is string => typeof alias === 'string' && alias !== id && alias !== id.slice(0, 12),
+      (alias): alias is string => typeof alias === 'string' && !automatic.has(alias),
     );
     if (aliases.length > 0) kept['Aliases'] = aliases;
     if (isRecord(endpoint['DriverOpts']) && Object.keys(endpoint['DriverOpts']).length > 0) kept['DriverOpts'] = endpoint['DriverOpts'];
+    // An empty endpoint on the network the mode already names adds nothing, and engines without that
+    // network (a daemon run with --bridge=none) would attach the copy differently if it were spelled out.
+    const implied = network === networkMode || (network === 'bridge' && (networkMode === '' || networkMode === 'default'));
+    if (implied && Object.keys(kept).length === 0) continue;
     endpoints[network] = kept;
   }
   native['NetworkingConfig'] = { EndpointsConfig: endpoints };

@@ -1,0 +1,94 @@
+import type { LastScanResponse, MessageResponse, StatsResponse } from '@sentinel-kit/core/contract';
+import { Transport } from './internal/transport.js';
+import type { FetchLike, RequestSpec } from './internal/transport.js';
+import { ContainersResource } from './resources/containers.js';
+import { EventsResource } from './resources/events.js';
+import { HistoryResource } from './resources/history.js';
+import { PolicyResource } from './resources/policy.js';
+import { QueueResource } from './resources/queue.js';
+import type { HealthResponse } from './types.js';
+
+export interface SentinelClientOptions {
+  /** Where the server is, e.g. `http://localhost:8080` (a path prefix is kept). */
+  baseUrl: string;
+  /** API token (`sntkn_...`), sent as `Authorization: Bearer <token>`. Never stored on errors. */
+  token?: string;
+  /** The `fetch` to use: inject one for tests (`app.request`) or custom transports. @default globalThis.fetch */
+  fetch?: FetchLike;
+  /** Time allowed until response headers arrive. @default 30000 */
+  timeoutMs?: number;
+  /** Extra headers sent with every request. */
+  headers?: Record<string, string>;
+  /** Retries of a failed GET (network error, 408/429/5xx); other methods are never retried. @default 1 */
+  retry?: number;
+  /** Session CSRF token, sent as `X-CSRF-Token` on POST/PUT/PATCH/DELETE; a function is read per request. */
+  csrfToken?: string | (() => string | undefined);
+}
+
+/**
+ * Typed client for the native API. Methods are grouped by resource and
+ * throw `ApiError` subclasses (by status), `NetworkError` or `TimeoutError`.
+ */
+export class SentinelClient {
+  readonly containers: ContainersResource;
+  readonly queue: QueueResource;
+  readonly policy: PolicyResource;
+  readonly history: HistoryResource;
+  readonly events: EventsResource;
+  readonly #http: Transport;
+
+  constructor(options: SentinelClientOptions) {
+    this.#http = new Transport({
+      baseUrl: options.baseUrl,
+      token: options.token,
+      fetch: options.fetch ?? ((input, init) => globalThis.fetch(input, init)),
+      timeoutMs: options.timeoutMs ?? 30_000,
+      headers: options.headers ?? {},
+      retry: Math.max(0, options.retry ?? 1),
+      csrfToken: options.csrfToken,
+    });
+    this.containers = new ContainersResource(this.#http);
+    this.queue = new QueueResource(this.#http);
+    this.policy = new PolicyResource(this.#http);
+    this.history = new HistoryResource(this.#http);
+    this.events = new EventsResource(this.#http);
+  }
+
+  /** `GET /api/stats`: counts for the dashboard cards. */
+  stats(): Promise<StatsResponse> {
+    return this.#http.json({ method: 'GET', path: '/api/stats' });
+  }
+
+  /** `GET /api/last-scan`: when the last scan finished (`null` before the first). */
+  lastScan(): Promise<LastScanResponse> {
+    return this.#http.json({ method: 'GET', path: '/api/last-scan' });
+  }
+
+  /** `POST /api/scan`: start a full scan in the background (or join the running one). */
+  scan(): Promise<MessageResponse> {
+    return this.#http.json({ method: 'POST', path: '/api/scan' });
+  }
+
+  /** `GET /api/health`: liveness and Docker engine status (public). */
+  health(): Promise<HealthResponse> {
+    return this.#http.json({ method: 'GET', path: '/api/health' });
+  }
+
+  /**
+   * Call an endpoint this client has no method for yet, with the same headers,
+   * retries and errors. Build `path` with the `path` tag.
+   */
+  request<T>(spec: RequestSpec): Promise<T> {
+    return this.#http.json<T>(spec);
+  }
+}
+
+/**
+ * Create a client for a Sentinel Kit server.
+ * @example
+ * const client = createSentinelClient({ baseUrl: 'http://localhost:8080', token: process.env.SENTINEL_TOKEN });
+ * const pending = await client.queue.list();
+ */
+export function createSentinelClient(options: SentinelClientOptions): SentinelClient {
+  return new SentinelClient(options);
+}
