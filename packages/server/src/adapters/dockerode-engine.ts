@@ -191,7 +191,10 @@ function nativeSpecOf(info: Record<string, unknown>, imageConfig: Record<string,
 
   // The engine names a container's host after its short id unless told otherwise.
   if (native['Hostname'] === id.slice(0, 12)) delete native['Hostname'];
-  if (native['NetworkDisabled'] === false) delete native['NetworkDisabled'];
+  // A daemon without a default bridge (--bridge=none) marks default-mode containers NetworkDisabled itself;
+  // spelled out at create, it would also detach the copy from the default network.
+  const mode = asRecord(info['HostConfig'])['NetworkMode'];
+  if (native['NetworkDisabled'] === false || mode === 'default' || mode === '' || mode === undefined) delete native['NetworkDisabled'];
   delete native['ArgsEscaped'];
   delete native['OnBuild'];
 
@@ -381,10 +384,25 @@ export function createDockerodeEngine(options: DockerodeEngineOptions = {}): Doc
 
     async listContainers() {
       const all = await call((abortSignal) => docker.listContainers({ all: true, abortSignal }));
-      const summaries: ContainerSummary[] = all.map((c) => ({
+      // The list reports `Image` as the bare image id once the container's tag has
+      // moved to another image (a re-pushed `latest`); the reference the container
+      // was created from is then only in its inspect data.
+      const written = await Promise.all(
+        all.map(async (c) => {
+          if (!/^(sha256:)?[a-f0-9]{12,64}$/.test(c.Image)) return c.Image;
+          try {
+            const info = (await call((abortSignal) => docker.getContainer(c.Id).inspect({ abortSignal }))) as unknown as Record<string, unknown>;
+            const configured = asRecord(info['Config'])['Image'];
+            return typeof configured === 'string' && configured !== '' ? configured : c.Image;
+          } catch {
+            return c.Image;
+          }
+        }),
+      );
+      const summaries: ContainerSummary[] = all.map((c, i) => ({
         id: c.Id,
         name: (c.Names[0] ?? '').replace(/^\//, ''),
-        image: c.Image,
+        image: written[i] ?? c.Image,
         imageId: c.ImageID,
         state: c.State as ContainerState,
         status: c.Status,

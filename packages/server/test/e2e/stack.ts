@@ -13,7 +13,7 @@
  */
 import { execFile, spawn } from 'node:child_process';
 import { existsSync, openSync, closeSync } from 'node:fs';
-import { mkdir, mkdtemp, readFile, readdir, rm, stat, writeFile } from 'node:fs/promises';
+import { mkdir, mkdtemp, readFile, readdir, rm, writeFile } from 'node:fs/promises';
 import { request } from 'node:http';
 import { createServer } from 'node:net';
 import { join } from 'node:path';
@@ -40,7 +40,7 @@ export interface StartStackOptions {
   owner?: 'test' | 'script';
 }
 
-const DIR_PREFIX = 'sk-e2e-';
+const DIR_PREFIX = 'sk-stack-';
 const REQUIRED_PACKAGES = ['docker.io', 'docker-registry', 'busybox-static'];
 const defaultLog = (line: string): void => {
   process.stderr.write(`[e2e-stack] ${line}\n`);
@@ -312,10 +312,9 @@ export async function cleanupStaleStacks(log: (line: string) => void = defaultLo
   for (const entry of await readdir('/tmp')) {
     if (!entry.startsWith(DIR_PREFIX)) continue;
     const dir = join('/tmp', entry);
+    // Only directories with an owner record are stacks: anything else under the prefix is not ours to delete.
     const owner = await readOwner(dir);
-    const stale =
-      owner === undefined ? Date.now() - (await stat(dir)).mtimeMs > 10 * 60_000 : owner.mode === 'test' && !isAlive(owner.pid);
-    if (stale) {
+    if (owner !== undefined && owner.mode === 'test' && !isAlive(owner.pid)) {
       log(`cleaning up a stack left by an earlier run: ${dir}`);
       await stopStack(dir, log);
     }
@@ -348,7 +347,7 @@ function spawnDetached(file: string, args: string[], logFile: string): number {
 }
 
 /**
- * Start a private Docker Engine and registry in a new `/tmp/sk-e2e-…`
+ * Start a private Docker Engine and registry in a new `/tmp/sk-stack-…`
  * directory (short, because unix socket paths are limited to ~100 bytes).
  * Stacks of earlier test runs that died are cleaned up first.
  */

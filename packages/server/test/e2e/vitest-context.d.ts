@@ -1,7 +1,7 @@
 // What the e2e global setup provides to tests (`inject('dockerHost')`…).
 declare module 'vitest' {
   export interface ProvidedContext {
-    /** `unix:///tmp/sk-e2e-…/docker.sock` of the stack's Docker Engine. */
+    /** `unix:///tmp/sk-stack-…/docker.sock` of the stack's Docker Engine. */
     dockerHost: string;
     /** `127.0.0.1:<port>` of the stack's registry (plain http; Docker trusts loopback registries). */
     registryAddr: string;

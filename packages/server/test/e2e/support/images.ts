@@ -1,7 +1,8 @@
 /**
- * Test images for the e2e stack, built without any network: a `FROM scratch`
- * base holding a static busybox, and per-test images derived from it that
- * only add a tiny identity file, labels, files, a HEALTHCHECK and a CMD. Each
+ * Test images for the e2e stack, built without any network by the legacy
+ * builder: a `FROM scratch` base that `ADD`s a static busybox root filesystem,
+ * one image per behaviour on top of it (HEALTHCHECK and CMD), and per-test
+ * images that add only an identity file, extra files and labels. Each test
  * image is pushed to the stack's registry and, by default, removed locally,
  * so that tests pull it like a real update would.
  */
@@ -9,6 +10,7 @@ import { chmod, mkdir, mkdtemp, rm, symlink, copyFile, writeFile } from 'node:fs
 import { existsSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { inject } from 'vitest';
+import { DOCKER_CONTRACT_OUTPUT } from '@sentinel-kit/core/testing';
 import { findStaticBusybox, runCommand } from '../stack.js';
 
 export type TestImageBehavior = 'healthy' | 'exits' | 'unhealthy' | 'runs';
@@ -42,14 +44,10 @@ export interface BuildTestImageOptions {
   stack?: TestStackAddress;
 }
 
-/** What every test image writes on start (the DockerPort contract reads it back through `logs`). */
-export const TEST_IMAGE_OUTPUT = {
-  stdout: ['sentinel-contract 1', 'sentinel-contract 2', 'sentinel-contract 3'],
-  stderr: 'sentinel-contract stderr',
-} as const;
+/** What every test image writes on start: the lines the DockerPort contract reads back through `logs`. */
+export const TEST_IMAGE_OUTPUT = DOCKER_CONTRACT_OUTPUT;
 
 const BASE_IMAGE = 'sentinel-e2e/base:1';
-const PATH_ENV = '/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin';
 
 function stackFromInject(): TestStackAddress {
   return { dockerHost: inject('dockerHost'), registryAddr: inject('registryAddr'), dir: inject('e2eDir') };
@@ -83,34 +81,52 @@ async function rootfsTar(cacheDir: string): Promise<string> {
   return tar;
 }
 
-const baseBuilds = new Map<string, Promise<void>>();
+const builds = new Map<string, Promise<void>>();
 
-/** Build the base image once per engine (and per process: concurrent callers share the build). */
-function ensureBaseImage(stack: TestStackAddress): Promise<void> {
-  let pending = baseBuilds.get(stack.dockerHost);
+/** Build `tag` from `dockerfile` once per engine; concurrent callers share the build. */
+function ensureImage(stack: TestStackAddress, tag: string, prepare: (context: string) => Promise<string>): Promise<void> {
+  const key = `${stack.dockerHost} ${tag}`;
+  let pending = builds.get(key);
   if (pending === undefined) {
     pending = (async () => {
-      const present = await docker(stack, ['image', 'inspect', BASE_IMAGE], 30_000).then(
+      const present = await docker(stack, ['image', 'inspect', tag], 30_000).then(
         () => true,
         () => false,
       );
       if (present) return;
       const cacheDir = join(stack.dir, 'image-cache');
       await mkdir(cacheDir, { recursive: true });
-      const tar = await rootfsTar(cacheDir);
       const context = await mkdtemp(join(cacheDir, 'base-'));
       try {
-        await copyFile(tar, join(context, 'rootfs.tar'));
-        await writeFile(join(context, 'Dockerfile'), ['FROM scratch', 'ADD rootfs.tar /', `ENV PATH=${PATH_ENV}`, 'CMD ["sh"]', ''].join('\n'));
-        await docker(stack, ['build', '-q', '-t', BASE_IMAGE, context], 180_000);
+        await writeFile(join(context, 'Dockerfile'), await prepare(context));
+        await docker(stack, ['build', '-q', '-t', tag, context], 180_000);
       } finally {
         await rm(context, { recursive: true, force: true });
       }
     })();
-    pending.catch(() => baseBuilds.delete(stack.dockerHost));
-    baseBuilds.set(stack.dockerHost, pending);
+    pending.catch(() => builds.delete(key));
+    builds.set(key, pending);
   }
   return pending;
+}
+
+/**
+ * The layers every test image shares: the busybox root filesystem, then per
+ * behaviour its HEALTHCHECK and CMD. Each legacy-builder step costs about a
+ * second, so a test image adds only one or two steps on top of these.
+ */
+async function ensureBehaviorBase(stack: TestStackAddress, behavior: TestImageBehavior): Promise<string> {
+  await ensureImage(stack, BASE_IMAGE, async (context) => {
+    await copyFile(await rootfsTar(join(stack.dir, 'image-cache')), join(context, 'rootfs.tar'));
+    // No ENV PATH: the engine gives every Linux container a default PATH.
+    return ['FROM scratch', 'ADD rootfs.tar /', ''].join('\n');
+  });
+  const tag = `sentinel-e2e/base-${behavior}:1`;
+  await ensureImage(stack, tag, async () => {
+    const healthcheck = healthcheckFor(behavior);
+    return [`FROM ${BASE_IMAGE}`, ...(healthcheck === undefined ? [] : [healthcheck]), `CMD ${JSON.stringify(commandFor(behavior))}`, ''].join('\n');
+  });
+  return tag;
 }
 
 function commandFor(behavior: TestImageBehavior): string[] {
@@ -137,39 +153,34 @@ function healthcheckFor(behavior: TestImageBehavior): string | undefined {
 /**
  * Build a test image, push it to the stack registry and return its ref
  * (`127.0.0.1:5000/sentinel-e2e/app:1.0.0`). Cheap to call repeatedly: the
- * busybox base is built once, and each image only adds small layers. Every
- * repository:tag gets a distinct digest.
+ * shared bases are built once per stack, and each image adds one build step
+ * (two with labels, about a second each). Every repository:tag gets a
+ * distinct digest.
  *
  * @example
  * const ref = await buildTestImage({ repository: 'sentinel-e2e/app', tag: '1.0.1', behavior: 'healthy' });
  */
 export async function buildTestImage(options: BuildTestImageOptions): Promise<string> {
   const stack = options.stack ?? stackFromInject();
-  await ensureBaseImage(stack);
+  const base = await ensureBehaviorBase(stack, options.behavior);
   const repository = options.repository.startsWith(`${stack.registryAddr}/`) ? options.repository : `${stack.registryAddr}/${options.repository}`;
   const ref = `${repository}:${options.tag}`;
   const cacheDir = join(stack.dir, 'image-cache');
   await mkdir(cacheDir, { recursive: true });
   const context = await mkdtemp(join(cacheDir, 'build-'));
   try {
-    const lines = [`FROM ${BASE_IMAGE}`, 'COPY sentinel-e2e-id /etc/sentinel-e2e-id'];
-    await writeFile(join(context, 'sentinel-e2e-id'), `${ref}\n`);
-    const files = Object.entries(options.files ?? {});
-    if (files.length > 0) {
-      for (const [path, content] of files) {
-        if (!path.startsWith('/')) throw new Error(`buildTestImage: file paths must be absolute, got ${path}`);
-        const target = join(context, 'files', path);
-        await mkdir(dirname(target), { recursive: true });
-        await writeFile(target, content);
-      }
-      lines.push('COPY files/ /');
+    // The identity file makes every repository:tag a distinct image, hence a distinct digest.
+    const files: Array<[string, string]> = [['/etc/sentinel-e2e-id', `${ref}\n`], ...Object.entries(options.files ?? {})];
+    for (const [path, content] of files) {
+      if (!path.startsWith('/')) throw new Error(`buildTestImage: file paths must be absolute, got ${path}`);
+      const target = join(context, 'files', path);
+      await mkdir(dirname(target), { recursive: true });
+      await writeFile(target, content);
     }
+    const lines = [`FROM ${base}`, 'COPY files/ /'];
     const labels = Object.entries(options.labels ?? {});
     if (labels.length > 0) lines.push(`LABEL ${labels.map(([key, value]) => `${JSON.stringify(key)}=${JSON.stringify(value)}`).join(' ')}`);
-    const healthcheck = healthcheckFor(options.behavior);
-    if (healthcheck !== undefined) lines.push(healthcheck);
-    lines.push(`CMD ${JSON.stringify(commandFor(options.behavior))}`, '');
-    await writeFile(join(context, 'Dockerfile'), lines.join('\n'));
+    await writeFile(join(context, 'Dockerfile'), [...lines, ''].join('\n'));
     await docker(stack, ['build', '-q', '-t', ref, context], 120_000);
     await docker(stack, ['push', ref], 120_000);
     if (options.keepLocal !== true) await docker(stack, ['rmi', ref], 60_000);
