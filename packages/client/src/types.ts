@@ -1,24 +1,7 @@
 import type { EventPayload, EventType } from '@sentinel-kit/core/contract';
 
-/**
- * `GET /api/health`. Declared here rather than imported because the server
- * defines its schema next to the route; the shape is the server's.
- */
-export interface HealthResponse {
-  /** `degraded` while the Docker engine is unreachable. */
-  status: 'ok' | 'degraded';
-  version: string;
-  started_at: string;
-  uptime_seconds: number;
-  docker: {
-    connected: boolean;
-    version?: string;
-    error?: string;
-    checked_at: string | null;
-  };
-  scan_in_progress: boolean;
-  next_scan_at: string | null;
-}
+/** `GET /api/health`. */
+export type { HealthResponse } from '@sentinel-kit/core/contract';
 
 /** Targets a remote cluster container (`?host=<hostID>`). */
 export interface HostOptions {

@@ -31,6 +31,7 @@ export {
   EVENT_TYPES,
   EventTypeSchema,
   EventPayloadSchema,
+  HealthResponseSchema,
 } from './native.js';
 export type {
   ErrorBody,
@@ -61,4 +62,5 @@ export type {
   HistoryQuery,
   EventType,
   EventPayload,
+  HealthResponse,
 } from './native.js';

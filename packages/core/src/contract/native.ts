@@ -236,3 +236,20 @@ export const LogsQuerySchema = z.object({
   lines: z.coerce.number().int().min(1).max(500).default(50),
   host: z.string().optional(),
 });
+
+export const HealthResponseSchema = z.object({
+  /** `starting` until the engine was first probed, `degraded` while it is unreachable. */
+  status: z.enum(['ok', 'degraded', 'starting']),
+  version: z.string(),
+  started_at: z.string(),
+  uptime_seconds: z.number(),
+  docker: z.object({
+    connected: z.boolean(),
+    version: z.string().optional(),
+    error: z.string().optional(),
+    checked_at: z.string().nullable(),
+  }),
+  scan_in_progress: z.boolean(),
+  next_scan_at: z.string().nullable(),
+});
+export type HealthResponse = z.infer<typeof HealthResponseSchema>;

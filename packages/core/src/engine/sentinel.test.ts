@@ -325,6 +325,21 @@ describe('policies', () => {
   });
 });
 
+describe('events', () => {
+  it('keeps event ids increasing across a restart of the engine', async () => {
+    const clock = createManualClock();
+    const storage = createMemoryStorage();
+    const docker = createMemoryDocker({ clock });
+    const first = createSentinel({ storage, docker, clock, fetch: createFakeRegistry({ host: HOST }).fetch });
+    const a = first.events.publish({ type: 'scan_complete', message: 'one' });
+    const b = first.events.publish({ type: 'scan_complete', message: 'two' });
+    expect(b.id).toBeGreaterThan(a.id);
+    await clock.advance(5);
+    const second = createSentinel({ storage, docker, clock, fetch: createFakeRegistry({ host: HOST }).fetch });
+    expect(second.events.publish({ type: 'scan_complete', message: 'three' }).id).toBeGreaterThan(b.id);
+  });
+});
+
 describe('scheduler', () => {
   it('scans at start, then every poll interval, and not while paused', async () => {
     const clock = createManualClock();

@@ -100,7 +100,9 @@ export function createSentinel(options: SentinelOptions) {
   const clock = options.clock ?? systemClock;
   const logger = options.logger ?? silentLogger;
   const { storage, docker } = options;
-  const events: EventBus = createEventBus({ clock, bufferSize: options.eventBufferSize ?? 1000, onListenerError: (e) => logger.warn('event listener failed', { error: errorMessage(e) }) });
+  // Ids start from the clock (µs resolution) so that they keep increasing across
+  // restarts: a client resuming with Last-Event-ID never sees ids go backwards.
+  const events: EventBus = createEventBus({ clock, startId: clock.now() * 1000, bufferSize: options.eventBufferSize ?? 1000, onListenerError: (e) => logger.warn('event listener failed', { error: errorMessage(e) }) });
   const settings: SettingsStore = createSettingsStore(storage, options.settings);
   const queue: UpdateQueue = createUpdateQueue(storage);
   const history: HistoryStore = createHistoryStore(storage);

@@ -191,9 +191,16 @@ function nativeSpecOf(info: Record<string, unknown>, imageConfig: Record<string,
 
   // The engine names a container's host after its short id unless told otherwise.
   if (native['Hostname'] === id.slice(0, 12)) delete native['Hostname'];
+  const mode = asRecord(info['HostConfig'])['NetworkMode'];
+  // Sharing another container's (or the host's) network stack also shares its names, which inspect reports
+  // as the container's own; the engine refuses them at create ("conflicting options: hostname and the network mode").
+  if (typeof mode === 'string' && (mode === 'host' || mode.startsWith('container:'))) {
+    delete native['Hostname'];
+    delete native['Domainname'];
+    delete native['MacAddress'];
+  }
   // A daemon without a default bridge (--bridge=none) marks default-mode containers NetworkDisabled itself;
   // spelled out at create, it would also detach the copy from the default network.
-  const mode = asRecord(info['HostConfig'])['NetworkMode'];
   if (native['NetworkDisabled'] === false || mode === 'default' || mode === '' || mode === undefined) delete native['NetworkDisabled'];
   delete native['ArgsEscaped'];
   delete native['OnBuild'];

@@ -70,9 +70,12 @@ export function registerEventRoutes(app: OpenAPIHono, { sentinel }: RouteContext
 
       try {
         const seen = new Set<number>();
-        await stream.writeSSE({ event: 'connected', data: '{}', id: String(sentinel.events.lastId()) });
-        if (resumeFrom !== undefined) {
-          for (const e of sentinel.events.since(resumeFrom).events) {
+        const replay = resumeFrom === undefined ? undefined : sentinel.events.since(resumeFrom);
+        // `replay: "incomplete"` tells a client it was away longer than the buffer holds.
+        const connected = replay !== undefined && !replay.complete ? { replay: 'incomplete' } : {};
+        await stream.writeSSE({ event: 'connected', data: JSON.stringify(connected), id: String(sentinel.events.lastId()) });
+        if (replay !== undefined) {
+          for (const e of replay.events) {
             seen.add(e.id);
             await stream.writeSSE({ event: e.type, data: JSON.stringify(toPayload(e)), id: String(e.id) });
           }

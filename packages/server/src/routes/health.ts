@@ -1,22 +1,7 @@
 import type { OpenAPIHono } from '@hono/zod-openapi';
-import { z } from 'zod';
+import { HealthResponseSchema } from '@sentinel-kit/core/contract';
 import type { RouteContext } from '../http/app-types.js';
 import { defineRoute, json } from '../http/route.js';
-
-export const HealthResponseSchema = z.object({
-  status: z.enum(['ok', 'degraded']),
-  version: z.string(),
-  started_at: z.string(),
-  uptime_seconds: z.number(),
-  docker: z.object({
-    connected: z.boolean(),
-    version: z.string().optional(),
-    error: z.string().optional(),
-    checked_at: z.string().nullable(),
-  }),
-  scan_in_progress: z.boolean(),
-  next_scan_at: z.string().nullable(),
-});
 
 export const healthRoute = defineRoute('public', {
   method: 'get',
@@ -33,7 +18,7 @@ export function registerHealthRoutes(app: OpenAPIHono, { sentinel }: RouteContex
     const next = sentinel.scheduler.nextRunAt();
     return c.json(
       {
-        status: docker.connected ? ('ok' as const) : ('degraded' as const),
+        status: docker.connected ? ('ok' as const) : docker.checked_at === null ? ('starting' as const) : ('degraded' as const),
         version: meta.version,
         started_at: new Date(meta.startedAt).toISOString(),
         uptime_seconds: Math.round((Date.now() - meta.startedAt) / 1000),

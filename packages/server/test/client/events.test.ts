@@ -79,7 +79,7 @@ describe('client.events.stream', () => {
       if (event.event === 'scan_complete') break;
     }
     expect(received.map((e) => e.event)).toEqual(['connected', 'container_update', 'queue_change', 'scan_complete']);
-    expect(received[0]).toEqual({ event: 'connected', id: 0, data: {} });
+    expect(received[0]).toEqual({ event: 'connected', id: expect.any(Number), data: {} });
     const ids = idsOf(received);
     expect(ids.every((id, i) => id > 0 && (i === 0 || id > (ids[i - 1] ?? 0)))).toBe(true);
     const queued = received.find((e) => e.event === 'queue_change');

@@ -141,6 +141,24 @@ describe('createDockerodeEngine on a real engine', () => {
     expect(mounts(b).find((m) => m.destination === '/data')?.name).toBe(volume);
   });
 
+  it('recreates a container that shares another container network stack', async () => {
+    await engine.pullImage(app100);
+    const host = name();
+    await engine.createContainer(host, { image: app100, labels: {}, env: [], native: { Hostname: 'shared-host' } });
+    await engine.startContainer(host);
+    const { id: hostId } = await engine.inspectContainer(host);
+    const sidecar = name();
+    await engine.createContainer(sidecar, { image: app100, labels: {}, env: [], native: { HostConfig: { NetworkMode: `container:${hostId}` } } });
+    await engine.startContainer(sidecar);
+
+    const spec = (await engine.inspectContainer(sidecar)).spec;
+    const copy = name();
+    await engine.createContainer(copy, spec);
+    await engine.startContainer(copy);
+    expect((await engine.inspectContainer(copy)).runtime.status).toBe('running');
+    expect((await engine.exec(copy, ['hostname'])).output.trim()).toBe('shared-host');
+  });
+
   it('gives a recreated container its own hostname unless one was set', async () => {
     await engine.pullImage(app100);
     const original = name();

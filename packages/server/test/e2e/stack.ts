@@ -246,7 +246,7 @@ async function processesUnder(dir: string): Promise<number[]> {
   for (const entry of await readdir('/proc')) {
     const pid = Number(entry);
     if (!Number.isInteger(pid) || pid === process.pid) continue;
-    if ((await cmdlineOf(pid)).includes(dir)) pids.push(pid);
+    if ((await cmdlineOf(pid)).includes(`${dir}/`)) pids.push(pid);
   }
   return pids;
 }
@@ -270,6 +270,8 @@ async function mountsUnder(dir: string): Promise<string[]> {
  */
 export async function stopStack(dir: string, log: (line: string) => void = defaultLog): Promise<void> {
   if (!existsSync(dir)) return;
+  // The directory is deleted at the end: refuse anything startStack did not make.
+  if (!existsSync(join(dir, 'owner.json'))) throw new Error(`e2e stack: ${dir} is not a stack directory (no owner.json)`);
   const started = Date.now();
   const socketPath = join(dir, 'docker.sock');
   const dockerdPid = await readPid(join(dir, 'dockerd.pid'));
@@ -283,8 +285,8 @@ export async function stopStack(dir: string, log: (line: string) => void = defau
     }
   }
   const registryPid = await readPid(join(dir, 'registry.pid'));
-  if (registryPid !== undefined && (await cmdlineOf(registryPid)).includes(dir)) await terminate(registryPid, 5_000);
-  if (dockerdPid !== undefined && (await cmdlineOf(dockerdPid)).includes(dir)) await terminate(dockerdPid, 20_000);
+  if (registryPid !== undefined && (await cmdlineOf(registryPid)).includes(`${dir}/`)) await terminate(registryPid, 5_000);
+  if (dockerdPid !== undefined && (await cmdlineOf(dockerdPid)).includes(`${dir}/`)) await terminate(dockerdPid, 20_000);
   for (const pid of await processesUnder(dir)) await terminate(pid, 2_000);
   for (const point of await mountsUnder(dir)) {
     await runCommand('umount', ['-l', point], { timeoutMs: 10_000 }).catch(() => undefined);
