@@ -11,5 +11,6 @@ export type { ServerConfig } from './config.js';
 export { createPinoLogger } from './logger.js';
 export { createLowdbStorage } from './adapters/lowdb-storage.js';
 export type { LowdbStorageOptions } from './adapters/lowdb-storage.js';
-export { createDockerodeEngine } from './adapters/dockerode-engine.js';
+export { createDockerodeEngine, parseDockerHost } from './adapters/dockerode-engine.js';
+export type { DockerodeEngineOptions } from './adapters/dockerode-engine.js';
 export { SERVER_VERSION } from './version.js';

@@ -282,6 +282,20 @@ export function describeDockerContract(name: string, factory: DockerContractFact
         expect(names).toEqual(expect.arrayContaining([first, second]));
       });
 
+      it('lists a container under the reference it was created from, even after that tag moved to another image', async () => {
+        // A re-pushed `latest` moves the tag; the engine's list then shows a bare image id.
+        await docker.pullImage(images.runs);
+        await docker.pullImage(images.healthy);
+        const moving = localTag();
+        await docker.tagImage(images.runs, moving);
+        const n = containerName();
+        await docker.createContainer(n, simpleSpec(moving));
+        await docker.tagImage(images.healthy, moving);
+        const listed = (await docker.listContainers()).find((c) => c.name === n);
+        expect(listed?.image).toBe(moving);
+        expect((await docker.inspectContainer(n)).image).toBe(moving);
+      });
+
       it('starts a container that keeps running, without health when the image declares no healthcheck', async () => {
         const n = await startFrom(images.runs);
         const detail = await inspectUntil(n, 'running', (d) => d.runtime.status === 'running');

@@ -7,4 +7,17 @@ export type { DockerContractImages, DockerContractSubject, DockerContractFactory
 export { createFakeRegistry, fakeDigest } from './fake-registry.js';
 export type { FakeRegistry, FakeRegistryOptions } from './fake-registry.js';
 export { createMemoryDocker } from '../docker/index.js';
-export type { MemoryDocker, MemoryDockerOptions, ImageBehavior, PublishImageOptions, SeedContainerOptions, DockerCall } from '../docker/index.js';
+export type {
+  MemoryDocker,
+  MemoryDockerOptions,
+  MemoryDockerTiming,
+  ImageBehavior,
+  PublishImageOptions,
+  PublishedImage,
+  SeedContainerOptions,
+  DockerCall,
+  DockerMethod,
+  OutputLine,
+  ExecHandler,
+  ExecOutcome,
+} from '../docker/index.js';
