@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # Installs what the end-to-end suite needs on Debian: a Docker Engine, the
-# distribution registry, a static busybox for test images, and htpasswd.
+# distribution registry, a static busybox for test images, htpasswd and
+# openssl (the registry tests run basic- and token-auth registries).
 # Does nothing when everything is already there.
 set -euo pipefail
 need=()
@@ -8,6 +9,7 @@ command -v dockerd >/dev/null 2>&1 || need+=(docker.io)
 command -v docker-registry >/dev/null 2>&1 || need+=(docker-registry)
 [ -x /bin/busybox ] || command -v busybox >/dev/null 2>&1 || need+=(busybox-static)
 command -v htpasswd >/dev/null 2>&1 || need+=(apache2-utils)
+command -v openssl >/dev/null 2>&1 || need+=(openssl)
 if [ ${#need[@]} -eq 0 ]; then
   echo "e2e dependencies present"
   exit 0
