@@ -1,7 +1,8 @@
 import { OpenAPIHono } from '@hono/zod-openapi';
 import { bodyLimit } from 'hono/body-limit';
-import { silentLogger } from '@sentinel-kit/core';
-import type { Logger, Sentinel } from '@sentinel-kit/core';
+import { silentLogger, systemClock } from '@sentinel-kit/core';
+import type { Clock, FetchLike, Logger, Sentinel } from '@sentinel-kit/core';
+import type { RouteContext } from './http/app-types.js';
 import { nativeErrorResponse } from './http/error-handler.js';
 import { AUTHORIZER_KEY } from './http/route.js';
 import type { Authorizer } from './http/route.js';
@@ -32,7 +33,17 @@ export interface AppOptions {
   startedAt?: number;
   /** Serve `/metrics`. @default false */
   metrics?: boolean;
+  /** Outbound HTTP for notification channels, connectors… @default globalThis.fetch */
+  fetch?: FetchLike;
+  /** @default systemClock */
+  clock?: Clock;
 }
+
+/** The Hono app plus its lifecycle: `start()` once serving, `close()` on shutdown. */
+export type SentinelApp = OpenAPIHono & {
+  start(): Promise<void>;
+  close(): Promise<void>;
+};
 
 /** Authentication disabled: every route is open, as the native API documents. */
 export const allowAll: Authorizer = async () => undefined;
@@ -42,7 +53,7 @@ export const allowAll: Authorizer = async () => undefined;
  * Mount it on any runtime: `serve({ fetch: app.fetch })`, or call
  * `app.request()` in tests.
  */
-export function createApp(options: AppOptions): OpenAPIHono {
+export function createApp(options: AppOptions): SentinelApp {
   const logger = options.logger ?? silentLogger;
   const authorize = options.authorize ?? allowAll;
   const app = new OpenAPIHono({
@@ -64,7 +75,16 @@ export function createApp(options: AppOptions): OpenAPIHono {
     }),
   );
 
-  const ctx = { sentinel: options.sentinel };
+  const starters: Array<() => void | Promise<void>> = [];
+  const closers: Array<() => void | Promise<void>> = [];
+  const ctx: RouteContext = {
+    sentinel: options.sentinel,
+    logger,
+    clock: options.clock ?? systemClock,
+    fetch: options.fetch ?? ((input, init) => globalThis.fetch(input, init)),
+    onStart: (fn) => void starters.push(fn),
+    onClose: (fn) => void closers.push(fn),
+  };
   registerHealthRoutes(app, ctx, { version: SERVER_VERSION, startedAt: options.startedAt ?? Date.now() });
   registerContainerRoutes(app, ctx);
   registerActionRoutes(app, ctx);
@@ -81,5 +101,23 @@ export function createApp(options: AppOptions): OpenAPIHono {
 
   app.notFound((c) => c.json({ error: `no route for ${c.req.method} ${c.req.path}` }, 404));
   app.onError((error, c) => nativeErrorResponse(error, c, logger));
-  return app;
+
+  let started = false;
+  return Object.assign(app, {
+    async start() {
+      if (started) return;
+      started = true;
+      for (const fn of starters) await fn();
+    },
+    async close() {
+      // Closers run in reverse registration order, like a stack of resources.
+      for (const fn of [...closers].reverse()) {
+        try {
+          await fn();
+        } catch (error) {
+          logger.warn('shutdown step failed', { error: error instanceof Error ? error.message : String(error) });
+        }
+      }
+    },
+  });
 }

@@ -1,6 +1,7 @@
 // Public API of @sentinel-kit/server.
 export { createApp, allowAll } from './app.js';
-export type { AppOptions } from './app.js';
+export type { AppOptions, SentinelApp } from './app.js';
+export type { RouteContext } from './http/app-types.js';
 export type { Authorizer } from './http/route.js';
 export { defineRoute } from './http/route.js';
 export { NATIVE_STATUS, nativeErrorResponse } from './http/error-handler.js';

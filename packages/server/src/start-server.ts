@@ -43,6 +43,7 @@ export async function startServer(config: ServerConfig, options: { logger?: Logg
   const url = `http://${shownHost}:${port}`;
   logger.info(`Sentinel Kit listening on ${url}`, { data_dir: dataDir, docker_host: config.dockerHost });
 
+  await app.start();
   await sentinel.start();
   if (!sentinel.engineStatus().connected) {
     logger.warn(`Docker engine not reachable at ${config.dockerHost}; the API is up and the engine is retried every 10s (see GET /api/health)`, {
@@ -62,6 +63,7 @@ export async function startServer(config: ServerConfig, options: { logger?: Logg
           // Open SSE streams would hold close() forever.
           (server as unknown as { closeAllConnections?: () => void }).closeAllConnections?.();
         });
+        await app.close();
         await sentinel.stop();
         await storage.close();
       })();

@@ -1,9 +1,20 @@
 import { NotImplementedError } from '@sentinel-kit/core';
-import type { Sentinel } from '@sentinel-kit/core';
+import type { Clock, FetchLike, Logger, Sentinel } from '@sentinel-kit/core';
 
-/** What every route module receives. */
+/**
+ * What every route module receives. Areas build their own services over
+ * `sentinel.storage` / `sentinel.events` and register start/stop work here.
+ */
 export interface RouteContext {
   sentinel: Sentinel;
+  logger: Logger;
+  clock: Clock;
+  /** Outbound HTTP (notification channels, connectors, release notes…). */
+  fetch: FetchLike;
+  /** Run when the app starts serving (timers, subscriptions). */
+  onStart(fn: () => void | Promise<void>): void;
+  /** Run when the app closes (clear timers, unsubscribe, flush). */
+  onClose(fn: () => void | Promise<void>): void;
 }
 
 /** Remote (cluster) containers are addressed with `?host=`; this server manages its local engine only. */

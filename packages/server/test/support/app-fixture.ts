@@ -44,6 +44,7 @@ export function createAppFixture(options: { settings?: Partial<SettingValues>; a
       return ref;
     },
     async close() {
+      await app.close();
       await sentinel.stop();
     },
   };
