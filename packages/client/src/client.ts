@@ -6,6 +6,22 @@ import { EventsResource } from './resources/events.js';
 import { HistoryResource } from './resources/history.js';
 import { PolicyResource } from './resources/policy.js';
 import { QueueResource } from './resources/queue.js';
+import { AuthResource } from './resources/auth.js';
+import { UsersResource } from './resources/users.js';
+import { RegistriesResource } from './resources/registries.js';
+import { ImagesResource } from './resources/images.js';
+import { GhcrResource } from './resources/ghcr.js';
+import { DashboardResource } from './resources/dashboard.js';
+import { SettingsResource } from './resources/settings.js';
+import { HooksResource } from './resources/hooks.js';
+import { DepsResource } from './resources/deps.js';
+import { WebhooksResource } from './resources/webhooks.js';
+import { ActivityResource } from './resources/activity.js';
+import { ReleaseSourcesResource } from './resources/release-sources.js';
+import { ConfigResource } from './resources/config.js';
+import { SystemResource } from './resources/system.js';
+import { NotificationsResource } from './resources/notifications.js';
+import { DigestResource } from './resources/digest.js';
 import type { HealthResponse } from './types.js';
 
 export interface SentinelClientOptions {
@@ -35,6 +51,37 @@ export class SentinelClient {
   readonly policy: PolicyResource;
   readonly history: HistoryResource;
   readonly events: EventsResource;
+  /** Setup, login/logout (the session is kept in the client), sessions, API tokens, TOTP. */
+  readonly auth: AuthResource;
+  /** Users and roles (users.manage). */
+  readonly users: UsersResource;
+  /** Registry credentials and rate limits. */
+  readonly registries: RegistriesResource;
+  readonly images: ImagesResource;
+  /** GHCR alternatives of Docker Hub images. */
+  readonly ghcr: GhcrResource;
+  /** Dashboard rows and port-chip overrides. */
+  readonly dashboard: DashboardResource;
+  /** Runtime settings: read all, change one at a time. */
+  readonly settings: SettingsResource;
+  /** Pre-update and post-update hooks of containers. */
+  readonly hooks: HooksResource;
+  /** The container dependency graph. */
+  readonly deps: DepsResource;
+  /** Inbound webhooks: deliver a push, turn them on, rotate the secret. */
+  readonly webhooks: WebhooksResource;
+  /** The activity log (`/api/logs`). */
+  readonly activity: ActivityResource;
+  /** Release-note source mappings. */
+  readonly releaseSources: ReleaseSourcesResource;
+  /** Configuration export/import and the Grafana dashboard. */
+  readonly config: ConfigResource;
+  /** About this server and its Prometheus metrics. */
+  readonly system: SystemResource;
+  /** Notification channels, templates, per-container modes and dedup states. */
+  readonly notifications: NotificationsResource;
+  /** The digest of pending updates and its banner. */
+  readonly digest: DigestResource;
   readonly #http: Transport;
 
   constructor(options: SentinelClientOptions) {
@@ -52,6 +99,22 @@ export class SentinelClient {
     this.policy = new PolicyResource(this.#http);
     this.history = new HistoryResource(this.#http);
     this.events = new EventsResource(this.#http);
+    this.auth = new AuthResource(this.#http);
+    this.users = new UsersResource(this.#http);
+    this.webhooks = new WebhooksResource(this.#http);
+    this.activity = new ActivityResource(this.#http);
+    this.releaseSources = new ReleaseSourcesResource(this.#http);
+    this.config = new ConfigResource(this.#http);
+    this.system = new SystemResource(this.#http);
+    this.registries = new RegistriesResource(this.#http);
+    this.images = new ImagesResource(this.#http);
+    this.ghcr = new GhcrResource(this.#http);
+    this.dashboard = new DashboardResource(this.#http);
+    this.settings = new SettingsResource(this.#http);
+    this.hooks = new HooksResource(this.#http);
+    this.deps = new DepsResource(this.#http);
+    this.notifications = new NotificationsResource(this.#http);
+    this.digest = new DigestResource(this.#http);
   }
 
   /** `GET /api/stats`: counts for the dashboard cards. */

@@ -91,7 +91,151 @@ export { createSentinel } from './engine/index.js';
 export type { Sentinel, SentinelOptions, EngineStatus, ScanSummary } from './engine/index.js';
 export { PERMISSIONS, ROLES, ROLE_PERMISSIONS, isPermission, roleHas } from './auth/index.js';
 export type { Permission, Role, RouteAccess } from './auth/index.js';
+export {
+  createAuthService,
+  UnauthenticatedError,
+  ANONYMOUS_PRINCIPAL,
+  hasPermission,
+  CREDENTIAL_KINDS,
+  isCredentialKind,
+  DEFAULT_SESSION_TTL,
+  SESSION_TOKEN_PREFIX,
+  DEFAULT_LOGIN_THROTTLE,
+  DEFAULT_PASSWORD_COST,
+  PASSWORD_MIN_LENGTH,
+  PASSWORD_MAX_LENGTH,
+  hashPassword,
+  verifyPassword,
+  checkPasswordPolicy,
+  createTotpKey,
+  generateTotp,
+  matchTotp,
+  totpUri,
+  generateRecoveryCodes,
+  USERNAME_PATTERN,
+  isRole,
+} from './auth/index.js';
+export type {
+  AuthService,
+  AuthServiceOptions,
+  CredentialPresentation,
+  LoginResult,
+  RequestInfo,
+  TotpStatus,
+  UserDirectory,
+  Principal,
+  PrincipalVia,
+  Credential,
+  CredentialFilter,
+  CredentialKind,
+  CredentialStore,
+  IssueCredentialInput,
+  IssuedSession,
+  LoginMethod,
+  Session,
+  SessionStore,
+  SessionTtl,
+  LoginThrottle,
+  LoginThrottleOptions,
+  AttemptSource,
+  TotpAlgorithm,
+  TotpKey,
+  TotpParameters,
+  User,
+  ExternalIdentity,
+  CreateUserInput,
+} from './auth/index.js';
 export { createMemoryStorage, toJsonDocument } from './storage/index.js';
 export { createMemoryDocker } from './docker/index.js';
 export type { MemoryDocker, MemoryDockerOptions, ImageBehavior } from './docker/index.js';
 export type { MemoryStorage, MemoryStorageOptions, StoragePersistence, StorageSnapshot } from './storage/index.js';
+export {
+  createRegistryCredentialStore,
+  isMaskedSecret,
+  MASKED_SECRET,
+  normalizeRegistryName,
+  testRegistryCredential,
+  rateLimitStatus,
+  rateLimitHealth,
+  rateLimitEntries,
+} from './registry-credentials/index.js';
+export type { RegistryCredential, RegistryCredentialStore, CredentialTestResult, TestCredentialOptions, RateLimitHealth, RateLimitEntry } from './registry-credentials/index.js';
+export { createGhcrChecker, createGhcrAlternatives, githubRepositoryFromSource, ghcrRepositoryCandidates, GHCR_REGISTRY, OCI_SOURCE_LABEL } from './ghcr/index.js';
+export type { GhcrChecker, GhcrCheckerOptions, GhcrCheckTarget, GhcrAlternatives, GhcrAlternativesOptions, GhcrRefreshSummary, GitHubRepository } from './ghcr/index.js';
+export { createActivityLog, activityFromEvent } from './activity/index.js';
+export type { ActivityLog, ActivityLogOptions, ActivityInput } from './activity/index.js';
+export {
+  createReleaseSourceStore,
+  validateReleaseSources,
+  globToRegExp,
+  matchReleaseSource,
+  githubRepoFromSourceUrl,
+  releaseRepoFor,
+  createReleaseNotesResolver,
+  enrichQueueWithReleaseNotes,
+  releaseTagCandidates,
+} from './release-notes/index.js';
+export type { ReleaseSourceStore, ReleaseNotesOptions, ReleaseNotesResolver, EnrichOptions } from './release-notes/index.js';
+export { parseWebhookPayload, containersForPush, createWebhookConfigStore } from './inbound-webhook/index.js';
+export type { WebhookPush, WebhookConfigStore, WebhookConfigView } from './inbound-webhook/index.js';
+export { createConfigTransfer, isSecretSettingKey } from './config-transfer/index.js';
+export type { ConfigTransfer, ConfigTransferOptions, ConfigSection, PreparedSection, SectionItem } from './config-transfer/index.js';
+export {
+  createNotifier,
+  compileTemplate,
+  validateTemplate,
+  TEMPLATE_VARIABLES,
+  EVENT_TYPE_DEFINITIONS,
+  notificationEventTypes,
+  HTTP_TRANSPORTS,
+  notificationPayload,
+  signPayload,
+  channelLabel,
+  maskToken,
+  maskUrl,
+  maskChannel,
+  redactSecrets,
+  nextDigestAt,
+  CHANNEL_TYPE_NAMES,
+} from './notify/index.js';
+export type {
+  Notifier,
+  NotifierOptions,
+  DeliveryReport,
+  DigestResult,
+  CompiledTemplate,
+  TemplateVariableName,
+  TemplateVars,
+  NotificationSeverity,
+  StoredChannel,
+  ChannelOf,
+  DigestLine,
+  NotificationMessage,
+  NotificationTransport,
+  TransportContext,
+} from './notify/index.js';
+export { registryCredentialsConfigSection, REDACTED_SECRET } from './registry-credentials/index.js';
+export type { RegistryCredentialsConfigSection, PreparedRegistryImport } from './registry-credentials/index.js';
+export { parseMaintenanceWindow, isWithinWindow, nextWindowOpening, compileScanFilters, validateScanFilters } from './policy/index.js';
+export type { MaintenanceWindow, WindowEntry } from './policy/index.js';
+export { settingEffect, settingEnv } from './settings/index.js';
+export type { SettingEffect } from './settings/index.js';
+export { validateCron, nextCronRun, assertTimeZone } from './scheduler/index.js';
+export { backupReference } from './updates/index.js';
+export type { UpdateOptions } from './updates/index.js';
+export type { HoldReason } from './engine/index.js';
+export {
+  HOOK_PHASES,
+  HOOK_LABELS,
+  HOOK_SKIP_EXIT_CODE,
+  isHookPhase,
+  validateHook,
+  hooksFromLabels,
+  hookLabels,
+  resolveHooks,
+  createHookStore,
+  runHook,
+} from './hooks/index.js';
+export type { Hook, HookPhase, ResolvedHook, HookStore, HookRun } from './hooks/index.js';
+export { buildDependencyGraph, dependencyInputFrom, orderByDependencies, transitiveDependents, DEPENDENCY_LABELS } from './deps/index.js';
+export type { DependencyInput, DependencyNode, DependencyGraph } from './deps/index.js';

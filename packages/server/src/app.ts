@@ -2,6 +2,13 @@ import { OpenAPIHono } from '@hono/zod-openapi';
 import { bodyLimit } from 'hono/body-limit';
 import { silentLogger, systemClock } from '@sentinel-kit/core';
 import type { Clock, FetchLike, Logger, Sentinel } from '@sentinel-kit/core';
+import { createAuthService } from '@sentinel-kit/core';
+import type { AuthService, AuthServiceOptions } from '@sentinel-kit/core';
+import { createAuthorizer } from './auth/authorizer.js';
+import { setAuthContext } from './auth/context.js';
+import { setupGate } from './auth/setup-gate.js';
+import { registerAuthRoutes } from './routes/auth.js';
+import { registerUserRoutes } from './routes/users.js';
 import type { RouteContext } from './http/app-types.js';
 import { nativeErrorResponse } from './http/error-handler.js';
 import { AUTHORIZER_KEY } from './http/route.js';
@@ -16,6 +23,22 @@ import { registerHistoryRoutes } from './routes/history.js';
 import { registerMetricsRoutes } from './routes/metrics.js';
 import { registerPolicyRoutes } from './routes/policy.js';
 import { registerQueueRoutes } from './routes/queue.js';
+import { registerRegistryRoutes } from './routes/registries.js';
+import { registerImageRoutes } from './routes/images.js';
+import { registerGhcrRoutes } from './routes/ghcr.js';
+import { registerContainerExtraRoutes } from './routes/container-extras.js';
+import { registerActivityRoutes } from './routes/activity.js';
+import { registerWebhookRoutes } from './routes/webhook.js';
+import { registerReleaseSourceRoutes } from './routes/release-sources.js';
+import { registerAboutRoutes } from './routes/about.js';
+import { CONFIG_IMPORT_PATH, registerConfigTransferRoutes } from './routes/config-transfer.js';
+import { registerSettingsRoutes } from './routes/settings.js';
+import { registerHooksRoutes } from './routes/hooks.js';
+import { registerDepsRoutes } from './routes/deps.js';
+import { registerNotificationRoutes } from './routes/notifications.js';
+import { registerDigestRoutes } from './routes/digest.js';
+import { registryCredentialsConfigSection } from '@sentinel-kit/core';
+import type { RegistryCredentialStore } from '@sentinel-kit/core';
 import { SERVER_VERSION } from './version.js';
 
 export interface AppOptions {
@@ -23,9 +46,21 @@ export interface AppOptions {
   logger?: Logger;
   /**
    * Decides access to each route from its declared permission.
-   * @default every route open ("authentication disabled")
+   * @default the auth service's authorizer (session cookie or credential header → principal → permission)
    */
   authorize?: Authorizer;
+  /** Users, sessions and credentials. @default `createAuthService()` over the engine's storage */
+  auth?: AuthService;
+  /**
+   * Authentication until an admin changes it (`POST /api/auth/settings`, stored):
+   * `enabled` (first run requires `POST /setup`) or `disabled` (every route open).
+   * Ignored when `auth` is given. @default 'enabled'
+   */
+  authMode?: 'enabled' | 'disabled';
+  /** Options of the default auth service: password cost, session lifetimes, login throttle, TOTP issuer. */
+  authOptions?: Omit<AuthServiceOptions, 'storage' | 'clock' | 'logger' | 'enabledByDefault'>;
+  /** Believe `X-Forwarded-Proto` / `X-Forwarded-For` from a reverse proxy (Secure cookies, client IPs for throttling). @default false */
+  trustProxy?: boolean;
   /** Largest accepted request body. @default 1 MiB */
   bodyLimitBytes?: number;
   sse?: EventStreamOptions;
@@ -37,6 +72,14 @@ export interface AppOptions {
   fetch?: FetchLike;
   /** @default systemClock */
   clock?: Clock;
+  /** The registry credential store the engine was created with (`createSentinel({ credentials: (r) => store.lookup(r) })`); served at `/api/settings/registries`. */
+  registryCredentials?: RegistryCredentialStore;
+  /** Data directory shown by `GET /api/about`. @default '' */
+  dataDirectory?: string;
+  /** Build commit shown by `GET /api/about`. @default `SENTINEL_COMMIT`, else 'unknown' */
+  commit?: string;
+  /** The Docker engine address the server uses (what `POST /api/settings/docker-tls-test` tries by default). @default `DOCKER_HOST` */
+  dockerHost?: string;
 }
 
 /** The Hono app plus its lifecycle: `start()` once serving, `close()` on shutdown. */
@@ -55,7 +98,10 @@ export const allowAll: Authorizer = async () => undefined;
  */
 export function createApp(options: AppOptions): SentinelApp {
   const logger = options.logger ?? silentLogger;
-  const authorize = options.authorize ?? allowAll;
+  const auth =
+    options.auth ??
+    createAuthService({ ...options.authOptions, storage: options.sentinel.storage, clock: options.clock ?? systemClock, logger, enabledByDefault: (options.authMode ?? 'enabled') === 'enabled' });
+  const authorize = options.authorize ?? createAuthorizer(auth);
   const app = new OpenAPIHono({
     defaultHook: (result, c) => {
       if (!result.success) return c.json({ error: formatValidationError(result.error) }, 400);
@@ -67,24 +113,34 @@ export function createApp(options: AppOptions): SentinelApp {
     c.set(AUTHORIZER_KEY as never, authorize as never);
     await next();
   });
-  app.use(
-    '/api/*',
-    bodyLimit({
-      maxSize: options.bodyLimitBytes ?? 1024 * 1024,
-      onError: (c) => c.json({ error: `request body too large (limit ${options.bodyLimitBytes ?? 1024 * 1024} bytes)` }, 413),
-    }),
-  );
+  app.use('*', async (c, next) => {
+    setAuthContext(c, { auth, trustProxy: options.trustProxy ?? false });
+    await next();
+  });
+  app.use('*', setupGate(auth));
+  const appBodyLimit = bodyLimit({
+    maxSize: options.bodyLimitBytes ?? 1024 * 1024,
+    onError: (c) => c.json({ error: `request body too large (limit ${options.bodyLimitBytes ?? 1024 * 1024} bytes)` }, 413),
+  });
+  app.use('/api/*', async (c, next) => {
+    // The config import has its own, larger limit (5 MB, as documented): see its route.
+    if (c.req.path === CONFIG_IMPORT_PATH) return next();
+    return appBodyLimit(c, next);
+  });
 
   const starters: Array<() => void | Promise<void>> = [];
   const closers: Array<() => void | Promise<void>> = [];
   const ctx: RouteContext = {
     sentinel: options.sentinel,
+    auth,
     logger,
     clock: options.clock ?? systemClock,
     fetch: options.fetch ?? ((input, init) => globalThis.fetch(input, init)),
     onStart: (fn) => void starters.push(fn),
     onClose: (fn) => void closers.push(fn),
   };
+  registerAuthRoutes(app, ctx);
+  registerUserRoutes(app, ctx);
   registerHealthRoutes(app, ctx, { version: SERVER_VERSION, startedAt: options.startedAt ?? Date.now() });
   registerContainerRoutes(app, ctx);
   registerActionRoutes(app, ctx);
@@ -92,7 +148,21 @@ export function createApp(options: AppOptions): SentinelApp {
   registerPolicyRoutes(app, ctx);
   registerHistoryRoutes(app, ctx);
   registerEventRoutes(app, ctx, options.sse);
-  registerMetricsRoutes(app, { enabled: options.metrics ?? false });
+  registerRegistryRoutes(app, ctx, { credentials: options.registryCredentials });
+  registerImageRoutes(app, ctx);
+  registerGhcrRoutes(app, ctx);
+  registerContainerExtraRoutes(app, ctx);
+  registerActivityRoutes(app, ctx);
+  registerWebhookRoutes(app, ctx);
+  registerReleaseSourceRoutes(app, ctx);
+  registerAboutRoutes(app, ctx, { version: SERVER_VERSION, startedAt: options.startedAt ?? Date.now(), commit: options.commit, dataDirectory: options.dataDirectory, credentialRegistries: () => options.registryCredentials?.registries() ?? [] });
+  registerConfigTransferRoutes(app, ctx, { registries: options.registryCredentials === undefined ? undefined : registryCredentialsConfigSection(options.registryCredentials) });
+  registerSettingsRoutes(app, ctx, { dockerHost: options.dockerHost });
+  registerHooksRoutes(app, ctx);
+  registerDepsRoutes(app, ctx);
+  registerNotificationRoutes(app, ctx);
+  registerDigestRoutes(app, ctx);
+  registerMetricsRoutes(app, ctx, { enabled: options.metrics ?? false });
 
   app.doc31('/openapi.json', {
     openapi: '3.1.0',

@@ -18,6 +18,8 @@ export interface ServerConfig {
   settings: Partial<SettingValues>;
   /** @default 'info' */
   logLevel: 'debug' | 'info' | 'warn' | 'error';
+  /** Believe `X-Forwarded-Proto` / `X-Forwarded-For` from a reverse proxy. @default false */
+  trustProxy?: boolean;
 }
 
 export const DEFAULT_DOCKER_HOST = 'unix:///var/run/docker.sock';
@@ -34,6 +36,7 @@ Options (each also read from the environment variable shown; flags win):
   --version-scope <s>      SENTINEL_VERSION_SCOPE   patch | minor | major: what auto updates may apply (default major)
   --grace-period <dur>     SENTINEL_GRACE_PERIOD    Health-gate grace period, 0..10m (default 30s)
   --metrics                SENTINEL_METRICS=true    Serve Prometheus metrics at /metrics
+  --trust-proxy            SENTINEL_TRUST_PROXY=true Believe X-Forwarded-Proto/-For from a reverse proxy (Secure cookies, client IPs)
   --log-level <l>          SENTINEL_LOG_LEVEL       debug | info | warn | error (default info)
   -h, --help                                        Show this help
   -v, --version                                     Show the version
@@ -72,6 +75,7 @@ export function loadConfig(argv: string[], env: Record<string, string | undefine
       'version-scope': { type: 'string' },
       'grace-period': { type: 'string' },
       metrics: { type: 'boolean' },
+      'trust-proxy': { type: 'boolean' },
       'log-level': { type: 'string' },
       help: { type: 'boolean', short: 'h' },
       version: { type: 'boolean', short: 'v' },
@@ -103,6 +107,7 @@ export function loadConfig(argv: string[], env: Record<string, string | undefine
     dataDir: values['data-dir'] ?? env.SENTINEL_DATA_DIR ?? './data',
     dockerHost: values['docker-host'] ?? env.DOCKER_HOST ?? DEFAULT_DOCKER_HOST,
     metrics: values.metrics ?? parseBool('SENTINEL_METRICS', env.SENTINEL_METRICS ?? 'false'),
+    trustProxy: values['trust-proxy'] ?? parseBool('SENTINEL_TRUST_PROXY', env.SENTINEL_TRUST_PROXY ?? 'false'),
     settings,
     logLevel: logLevel as ServerConfig['logLevel'],
     help: values.help ?? false,

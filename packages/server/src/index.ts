@@ -3,6 +3,20 @@ export { createApp, allowAll } from './app.js';
 export type { AppOptions, SentinelApp } from './app.js';
 export type { RouteContext } from './http/app-types.js';
 export type { Authorizer } from './http/route.js';
+export {
+  createAuthorizer,
+  issueSession,
+  getPrincipal,
+  requireUser,
+  setupGate,
+  SESSION_COOKIE,
+  CSRF_COOKIE,
+  setSessionCookies,
+  clearSessionCookies,
+  clientIp,
+  isSecureRequest,
+  withRetryAfter,
+} from './auth/index.js';
 export { defineRoute } from './http/route.js';
 export { NATIVE_STATUS, nativeErrorResponse } from './http/error-handler.js';
 export { startServer } from './start-server.js';
@@ -15,3 +29,7 @@ export type { LowdbStorageOptions } from './adapters/lowdb-storage.js';
 export { createDockerodeEngine, parseDockerHost } from './adapters/dockerode-engine.js';
 export type { DockerodeEngineOptions } from './adapters/dockerode-engine.js';
 export { SERVER_VERSION } from './version.js';
+export { recordNotificationFailure, METRIC_NAMES, grafanaDashboard } from './metrics/index.js';
+export { activityLogFor, recordActivity } from './routes/activity.js';
+export { createSmtpTransport, createMqttTransport, notifierFor } from './notify/index.js';
+export type { SmtpTransportOptions, MqttTransportOptions } from './notify/index.js';

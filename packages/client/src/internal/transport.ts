@@ -1,6 +1,7 @@
 import ky, { isHTTPError, isTimeoutError as isKyTimeoutError } from 'ky';
 import type { KyInstance } from 'ky';
 import { ApiError, NetworkError, TimeoutError } from '../errors.js';
+import { CookieJar } from './cookie-jar.js';
 import type { RequestDescription } from '../errors.js';
 import { redactHeaders, redactUrl } from './redact.js';
 
@@ -33,7 +34,12 @@ export interface TransportOptions {
   headers: Record<string, string>;
   retry: number;
   csrfToken: string | (() => string | undefined) | undefined;
+  /** Session cookies of browser-less logins. @default a new, empty jar */
+  cookies?: CookieJar;
 }
+
+/** The CSRF cookie the server sets with a session (seed 001); echoed in `X-CSRF-Token`. */
+const CSRF_COOKIE = 'sentinel_csrf';
 
 // Methods a CSRF defence must cover (RFC 9110 "unsafe" methods).
 const UNSAFE = new Set<HttpMethod>(['POST', 'PUT', 'PATCH', 'DELETE']);
@@ -49,9 +55,12 @@ export class Transport {
   readonly #ky: KyInstance;
   readonly #options: TransportOptions;
   readonly #base: string;
+  /** Cookies set by the server (`client.auth.login()`), sent back on every request. */
+  readonly cookies: CookieJar;
 
   constructor(options: TransportOptions) {
     this.#options = options;
+    this.cookies = options.cookies ?? new CookieJar();
     // Validate once so a typo fails at construction, not at the first call.
     const base = new URL(options.baseUrl);
     this.#base = base.toString().replace(/\/+$/, '');
@@ -83,13 +92,15 @@ export class Transport {
     const headers = this.#headers(spec);
     const limit = spec.method === 'GET' ? (spec.retry ?? this.#options.retry) : 0;
     try {
-      return await this.#ky(url, {
+      const response = await this.#ky(url, {
         method: spec.method,
         headers,
         ...(spec.json === undefined ? {} : { json: spec.json }),
         ...(spec.signal === undefined ? {} : { signal: spec.signal }),
         retry: { limit, methods: ['get'] },
       });
+      this.cookies.capture(response.headers);
+      return response;
     } catch (error) {
       throw await this.#toClientError(error, spec);
     }
@@ -107,8 +118,10 @@ export class Transport {
     const headers: Record<string, string> = {};
     for (const [name, value] of Object.entries(this.#options.headers)) headers[name.toLowerCase()] = value;
     if (this.#options.token !== undefined) headers.authorization = `Bearer ${this.#options.token}`;
+    const cookie = this.cookies.header();
+    if (cookie !== undefined) headers.cookie = cookie;
     if (UNSAFE.has(spec.method)) {
-      const csrf = typeof this.#options.csrfToken === 'function' ? this.#options.csrfToken() : this.#options.csrfToken;
+      const csrf = (typeof this.#options.csrfToken === 'function' ? this.#options.csrfToken() : this.#options.csrfToken) ?? this.cookies.get(CSRF_COOKIE);
       if (csrf !== undefined && csrf !== '') headers['x-csrf-token'] = csrf;
     }
     for (const [name, value] of Object.entries(spec.headers ?? {})) headers[name.toLowerCase()] = value;
@@ -134,6 +147,7 @@ export class Transport {
     if (isHTTPError(error)) {
       // ky's HTTPError holds the live Request (with its Authorization header): keep only what we need.
       const response = error.response;
+      this.cookies.capture(response.headers);
       let text = '';
       try {
         text = await response.text();

@@ -25,6 +25,12 @@ import { mapWithConcurrency } from '../internal/concurrency.js';
 import { silentLogger } from '../logging/logger.js';
 import type { Logger } from '../logging/logger.js';
 import { isSelfProtected, resolvePolicy } from '../policy/resolve-policy.js';
+import { isWithinWindow, nextWindowOpening, parseMaintenanceWindow } from '../policy/maintenance-window.js';
+import { compileScanFilters } from '../policy/scan-filters.js';
+import { buildDependencyGraph, dependencyInputFrom, orderByDependencies, transitiveDependents } from '../deps/dependency-graph.js';
+import type { DependencyGraph, DependencyInput, DependencyNode } from '../deps/dependency-graph.js';
+import { createHookStore, hookLabels, hooksFromLabels, resolveHooks } from '../hooks/hooks.js';
+import type { Hook, HookPhase, HookStore, ResolvedHook } from '../hooks/hooks.js';
 import type { Clock } from '../ports/clock.js';
 import { systemClock } from '../ports/clock.js';
 import type { ContainerSummary, DockerPort, RegistryAuth } from '../ports/docker.js';
@@ -38,11 +44,11 @@ import { checkContainer, scopeFor } from '../scan/check-container.js';
 import type { CheckResult, RegistryLookup } from '../scan/check-container.js';
 import { createScheduler } from '../scheduler/scheduler.js';
 import type { Scheduler } from '../scheduler/scheduler.js';
-import { createSettingsStore } from '../settings/settings.js';
-import type { SettingsStore, SettingValues } from '../settings/settings.js';
+import { createSettingsStore, SETTING_KEYS, settingEnv } from '../settings/settings.js';
+import type { SettingKey, SettingsStore, SettingValues } from '../settings/settings.js';
 import { createUpdateLocks } from '../updates/update-locks.js';
 import { createUpdateTransaction } from '../updates/update-transaction.js';
-import type { HealthGateOptions, UpdateResult } from '../updates/update-transaction.js';
+import type { HealthGateOptions, UpdateOptions, UpdateResult } from '../updates/update-transaction.js';
 import { isVersionTag, newerVersions, pickTarget } from '../versions/index.js';
 
 export interface SentinelOptions {
@@ -86,10 +92,26 @@ export interface ScanSummary {
   rolled_back: number;
   failed: number;
   skipped: number;
+  /** Containers left out by the scan filters (not checked). */
+  excluded: number;
+  /**
+   * Auto updates found but not applied in this scan (queued instead): by dry-run,
+   * update delay, maintenance window or pull-only mode.
+   */
+  held: number;
   errors: Array<{ name: string; error: string }>;
+  /** Every update this scan saw, whether queued, held or applied (notifications use it for `every_scan`). */
+  updates: Array<{ name: string; current_image: string; target_image: string; newer_versions: string[] }>;
 }
 
+/** Why an automatic update was held back during a scan (it is queued instead). */
+export type HoldReason = 'dry_run' | 'update_delay' | 'maintenance_window' | 'pull_only';
+
 const STATE = 'state';
+const FIRST_SEEN = 'update_first_seen';
+const PULLED = 'pull_only_pulled';
+/** Settings that change when scans are scheduled. */
+const SCHEDULE_KEYS: readonly SettingKey[] = ['poll_interval', 'schedule', 'timezone'];
 
 /**
  * The Sentinel engine: scans, queue, policies, updates and rollbacks, history
@@ -107,6 +129,7 @@ export function createSentinel(options: SentinelOptions) {
   const queue: UpdateQueue = createUpdateQueue(storage);
   const history: HistoryStore = createHistoryStore(storage);
   const locks = createUpdateLocks();
+  const hookStore: HookStore = createHookStore(storage);
   const credentials = options.credentials ?? ((): undefined => undefined);
   const registry: RegistryClient =
     options.registry ??
@@ -129,6 +152,7 @@ export function createSentinel(options: SentinelOptions) {
   let currentScan: Promise<ScanSummary> | undefined;
   let engineStatus: EngineStatus = { connected: false, checked_at: null };
   let engineTimer: ReturnType<Clock['setTimeout']> | undefined;
+  let wake: { at: number; timer: ReturnType<Clock['setTimeout']> } | undefined;
   let started = false;
 
   const runInBackground = (label: string, work: () => Promise<unknown>): void => {
@@ -200,7 +224,14 @@ export function createSentinel(options: SentinelOptions) {
     };
     const change = await queue.upsert(item);
     if (change !== 'unchanged') {
-      events.publish({ type: 'container_update', container_name: c.name, message: `Update available for ${c.name}`, data: { newer_versions: result.newer_versions, target_image: result.target_image } });
+      events.publish({ type: 'container_update', container_name: c.name, message: `Update available for ${c.name}`, data: {
+          current_image: c.image,
+          newer_versions: result.newer_versions,
+          target_image: result.target_image,
+          resolved_current_version: result.resolved_current_version,
+          resolved_target_version: result.resolved_target_version,
+        },
+      });
       events.publish({ type: 'queue_change', container_name: c.name, message: change === 'added' ? 'Added to queue' : 'Queue entry updated', data: { action: change, key: item.key } });
     }
     return change !== 'unchanged';
@@ -213,14 +244,156 @@ export function createSentinel(options: SentinelOptions) {
   const check = async (c: ContainerSummary, lookup: RegistryLookup): Promise<CheckResult> =>
     checkContainer({ container: c, lookup, docker, ignored: await queue.ignored(queueKey(c.name)), scope: await settings.get('version_scope') });
 
+  /** Containers with their dependency inputs (inspected; ones gone meanwhile are left out). */
+  const dependencyGraph = async (): Promise<DependencyGraph> => {
+    const all = await docker.listContainers();
+    const inputs = await mapWithConcurrency(all, 8, async (c): Promise<DependencyInput | undefined> => {
+      try {
+        return dependencyInputFrom(await docker.inspectContainer(c.id));
+      } catch {
+        return undefined;
+      }
+    });
+    return buildDependencyGraph(inputs.filter((i): i is DependencyInput => i !== undefined));
+  };
+
+  /** The hooks that apply to a container now: API hooks over label hooks, none while hooks are disabled. */
+  const hooksFor = async (name: string, labels: Record<string, string>): Promise<ResolvedHook[]> =>
+    resolveHooks(await hookStore.list(name), hooksFromLabels(name, labels));
+
+  const setPolicyOverride = async (name: string, policy: Policy | undefined, from: Policy): Promise<void> => {
+    if (policy === undefined) await storage.delete('policy_overrides', queueKey(name));
+    else await storage.put('policy_overrides', queueKey(name), policy);
+    const to = policy ?? from;
+    events.publish({ type: 'policy_change', container_name: name, message: policy === undefined ? `policy override removed for ${name}` : `policy set to ${policy} for ${name}`, data: { from, to } });
+  };
+
+  /** After a rollback, set the configured rollback policy so the next scan does not retry the same update. */
+  const applyRollbackPolicy = async (name: string): Promise<void> => {
+    const policy = await settings.get('rollback_policy');
+    if (policy === '') return;
+    const c = (await docker.listContainers()).find((x) => x.name === name);
+    if (c === undefined) return;
+    const { policy: from } = await policyOf(c);
+    if (from !== policy || (await storage.get<Policy>('policy_overrides', queueKey(name))) === undefined) {
+      await setPolicyOverride(name, policy, from);
+    }
+    if (policy === 'pinned') await dequeue(queueKey(name), 'Removed from queue (pinned after rollback)');
+    logger.info('rollback policy applied', { name, policy });
+  };
+
+  /**
+   * Stop the running dependents of `name` (outermost first) and give back the
+   * function that starts them again (innermost first). No-op unless dependency-aware.
+   */
+  const dependentsAround = async (name: string): Promise<{ stop: () => Promise<void>; restart: () => Promise<void> }> => {
+    const none = { stop: async () => undefined, restart: async () => undefined };
+    if (!(await settings.get('dependency_aware'))) return none;
+    const graph = await dependencyGraph();
+    const dependents = transitiveDependents(name, graph);
+    if (dependents.length === 0) return none;
+    const stopped: string[] = [];
+    const timeoutSeconds = await settings.get('stop_timeout');
+    return {
+      async stop() {
+        for (const d of [...dependents].reverse()) {
+          try {
+            const detail = await docker.inspectContainer(d);
+            if (!detail.runtime.running || isSelfProtected(detail.labels) || locks.isLocked(queueKey(d))) continue;
+            await docker.stopContainer(detail.id, { timeoutSeconds });
+            stopped.push(d);
+            events.publish({ type: 'container_state', container_name: d, message: `${d} stopped while ${name} is updated`, data: { action: 'stop', reason: 'dependency', dependency: name } });
+          } catch (error) {
+            logger.warn('could not stop a dependent before an update', { name, dependent: d, error: errorMessage(error) });
+          }
+        }
+      },
+      async restart() {
+        for (const d of orderByDependencies(stopped, graph)) {
+          try {
+            await docker.startContainer(d);
+            events.publish({ type: 'container_state', container_name: d, message: `${d} started again after ${name} was updated`, data: { action: 'start', reason: 'dependency', dependency: name } });
+          } catch (error) {
+            logger.warn('could not restart a dependent after an update', { name, dependent: d, error: errorMessage(error) });
+          }
+        }
+      },
+    };
+  };
+
+  /** What this update does besides replacing the container, from the settings of the moment. */
+  const updateOptions = async (name: string): Promise<{ options: UpdateOptions; restartDependents: () => Promise<void> }> => {
+    const s = await settings.all();
+    const detail = await docker.inspectContainer(name);
+    const options: UpdateOptions = {
+      pullOnly: s.pull_only,
+      backupImage: s.image_backup,
+      cleanupImage: s.image_cleanup,
+      removeVolumes: s.remove_volumes,
+    };
+    if (s.hooks_enabled) {
+      const hooks = await hooksFor(name, detail.labels);
+      options.hooks = hooks;
+      const apiHooks: Hook[] = hooks.filter((h) => h.source === 'api').map(({ source: _source, ...h }) => h);
+      if (s.hooks_write_labels && apiHooks.length > 0) options.extraLabels = hookLabels(apiHooks);
+    }
+    const around = await dependentsAround(name);
+    options.beforeReplace = around.stop;
+    return { options, restartDependents: around.restart };
+  };
+
   const runUpdate = async (name: string, targetImage: string, release: () => void): Promise<UpdateResult> => {
+    let restartDependents: () => Promise<void> = async () => undefined;
     try {
-      const result = await tx.update({ name }, targetImage, await gate());
-      if (result.outcome === 'success' || result.outcome === 'identical') await dequeue(queueKey(name), 'Removed from queue (updated)');
+      const prepared = await updateOptions(name);
+      restartDependents = prepared.restartDependents;
+      const result = await tx.update({ name }, targetImage, await gate(), prepared.options);
+      if (result.outcome === 'success' || result.outcome === 'identical') {
+        await dequeue(queueKey(name), 'Removed from queue (updated)');
+        await forgetSeen(queueKey(name));
+      }
+      if (result.outcome === 'rolled_back') await applyRollbackPolicy(name);
       return result;
     } finally {
+      // Dependents come back whatever happened: after success, after a rollback, after a failure.
+      await restartDependents();
       release();
     }
+  };
+
+  /** When this version of the update was first seen for the container (recorded now if never). */
+  const firstSeen = async (key: string, version: string): Promise<number> => {
+    const id = `${key}|${version}`;
+    const seen = await storage.get<number>(FIRST_SEEN, id);
+    if (seen !== undefined) return seen;
+    const now = clock.now();
+    // Older versions of this container's update are no longer pending.
+    for (const e of await storage.list(FIRST_SEEN, { prefix: `${key}|` })) await storage.delete(FIRST_SEEN, e.key);
+    await storage.put(FIRST_SEEN, id, now);
+    return now;
+  };
+
+  const forgetSeen = async (key: string): Promise<void> => {
+    const ops = [
+      ...(await storage.list(FIRST_SEEN, { prefix: `${key}|` })).map((e) => ({ op: 'delete' as const, collection: FIRST_SEEN, key: e.key })),
+      ...(await storage.list(PULLED, { prefix: `${key}|` })).map((e) => ({ op: 'delete' as const, collection: PULLED, key: e.key })),
+    ];
+    if (ops.length > 0) await storage.batch(ops);
+  };
+
+  /** Run a scan at `at` (for held updates whose delay ends or whose window opens), unless one is due earlier. */
+  const wakeAt = (at: number): void => {
+    if (!started) return;
+    if (wake !== undefined && wake.at <= at) return;
+    if (wake !== undefined) clock.clearTimeout(wake.timer);
+    const timer = clock.setTimeout(() => {
+      wake = undefined;
+      runInBackground('held-update scan', async () => {
+        if (!started || (await settings.get('paused'))) return;
+        await scan();
+      });
+    }, Math.max(0, at - clock.now()));
+    wake = { at, timer };
   };
 
   const markEngine = (status: EngineStatus): void => {
@@ -243,25 +416,55 @@ export function createSentinel(options: SentinelOptions) {
     }
   };
 
-  const doScan = async (): Promise<ScanSummary> => {
+  /** One scan. With `only`, just those containers (a registry push); the last-scan time is kept for full scans. */
+  const doScan = async (only?: ReadonlySet<string>): Promise<ScanSummary> => {
     const startedAt = new Date(clock.now()).toISOString();
-    const summary: ScanSummary = { started_at: startedAt, finished_at: startedAt, checked: 0, updates_available: 0, queued: 0, updated: 0, rolled_back: 0, failed: 0, skipped: 0, errors: [] };
-    let containers: ContainerSummary[];
+    const summary: ScanSummary = {
+      started_at: startedAt,
+      finished_at: startedAt,
+      checked: 0,
+      updates_available: 0,
+      queued: 0,
+      updated: 0,
+      rolled_back: 0,
+      failed: 0,
+      skipped: 0,
+      excluded: 0,
+      held: 0,
+      errors: [],
+      updates: [],
+    };
+    let listed: ContainerSummary[];
     try {
-      containers = await docker.listContainers();
+      listed = await docker.listContainers();
     } catch (error) {
       await probeEngine();
       throw new UnavailableError(`scan could not list containers: ${errorMessage(error)}`, { cause: error });
     }
+    const s = await settings.all();
+    const excluded = compileScanFilters(s.filters);
+    const containers = listed.filter((c) => !excluded(c.name) && (only === undefined || only.has(c.name)));
+    summary.excluded = only === undefined ? listed.length - containers.length : listed.filter((c) => only.has(c.name) && excluded(c.name)).length;
     const lookup = scanLookup();
-    const concurrency = await settings.get('scan_concurrency');
-    const decided = await mapWithConcurrency(containers, concurrency, async (c) => {
+    const decided = await mapWithConcurrency(containers, s.scan_concurrency, async (c) => {
       const { policy } = await policyOf(c);
       if (policy === 'pinned') return { c, policy, result: { status: 'skipped', reason: 'pinned' } as CheckResult };
       return { c, policy, result: await check(c, lookup) };
     });
 
-    const autoUpdates: Array<{ c: ContainerSummary; target: string }> = [];
+    const window = parseMaintenanceWindow(s.maintenance_window);
+    const autoUpdates: Array<{ c: ContainerSummary; target: string; result: Extract<CheckResult, { status: 'update_available' }>; version: string }> = [];
+    const hold = async (c: ContainerSummary, result: Extract<CheckResult, { status: 'update_available' }>, reason: HoldReason, until?: number): Promise<void> => {
+      summary.held++;
+      if (await enqueue(c, result)) summary.queued++;
+      events.publish({
+        type: 'container_update',
+        container_name: c.name,
+        message: `Automatic update of ${c.name} held (${reason.replace('_', ' ')})`,
+        data: { held: reason, target_image: result.auto_target_image ?? result.target_image, ...(until === undefined ? {} : { until: new Date(until).toISOString() }) },
+      });
+      if (until !== undefined) wakeAt(until);
+    };
     for (const { c, policy, result } of decided) {
       summary.checked++;
       if (result.status === 'skipped') summary.skipped++;
@@ -273,20 +476,37 @@ export function createSentinel(options: SentinelOptions) {
       }
       if (result.status === 'up_to_date') {
         await dequeue(queueKey(c.name), 'Removed from queue (up to date)');
+        await forgetSeen(queueKey(c.name));
         continue;
       }
       if (result.status !== 'update_available') continue;
       summary.updates_available++;
+      summary.updates.push({ name: c.name, current_image: c.image, target_image: result.target_image, newer_versions: result.newer_versions });
       if (isSelfProtected(c.labels)) continue;
-      if (policy === 'auto' && result.auto_target_image !== undefined && !locks.isLocked(queueKey(c.name))) {
-        autoUpdates.push({ c, target: result.auto_target_image });
+      const key = queueKey(c.name);
+      const version = result.kind === 'digest' ? result.ignore_id : (result.auto_target_image ?? result.target_image);
+      const seenAt = await firstSeen(key, version);
+      if (policy === 'auto' && result.auto_target_image !== undefined && !locks.isLocked(key)) {
+        const now = clock.now();
+        if (s.dry_run) await hold(c, result, 'dry_run');
+        else if (now - seenAt < s.update_delay) await hold(c, result, 'update_delay', seenAt + s.update_delay);
+        else if (!isWithinWindow(window, now, s.timezone)) await hold(c, result, 'maintenance_window', nextWindowOpening(window, now, s.timezone));
+        else if (s.pull_only && (await storage.get(PULLED, `${key}|${version}`)) !== undefined) await hold(c, result, 'pull_only');
+        else autoUpdates.push({ c, target: result.auto_target_image, result, version });
       } else if (await enqueue(c, result)) {
         summary.queued++;
       }
     }
 
+    // Dependencies first, so that a dependent is updated against its new dependency.
+    if (s.dependency_aware && autoUpdates.length > 1) {
+      const graph = await dependencyGraph();
+      const order = orderByDependencies(autoUpdates.map((u) => u.c.name), graph);
+      autoUpdates.sort((a, b) => order.indexOf(a.c.name) - order.indexOf(b.c.name));
+    }
+
     // Auto updates run one at a time: each stops a container, so a scan never takes several down at once.
-    for (const { c, target } of autoUpdates) {
+    for (const { c, target, result: found, version } of autoUpdates) {
       let release: () => void;
       try {
         release = locks.acquire(queueKey(c.name), 'update');
@@ -300,19 +520,34 @@ export function createSentinel(options: SentinelOptions) {
       if (result?.outcome === 'success') summary.updated++;
       else if (result?.outcome === 'rolled_back') summary.rolled_back++;
       else if (result?.outcome === 'failed') summary.failed++;
+      else if (result?.outcome === 'skipped') {
+        // Skipped by a hook or pulled only: the update is still pending, for a human to see.
+        summary.held++;
+        if (s.pull_only) await storage.put(PULLED, `${queueKey(c.name)}|${version}`, clock.now());
+        if (await enqueue(c, found)) summary.queued++;
+      }
     }
 
     summary.finished_at = new Date(clock.now()).toISOString();
-    await storage.put(STATE, 'last_scan', summary.finished_at);
-    events.publish({ type: 'scan_complete', message: 'Scan complete', data: { ...summary } });
-    logger.info('scan complete', { checked: summary.checked, updates_available: summary.updates_available, updated: summary.updated, failed: summary.failed });
+    if (only === undefined) await storage.put(STATE, 'last_scan', summary.finished_at);
+    events.publish({
+      type: 'scan_complete',
+      message: only === undefined ? 'Scan complete' : `Scan of ${[...only].join(', ')} complete`,
+      data: { ...summary, ...(only === undefined ? {} : { only: [...only] }) },
+    });
+    logger.info('scan complete', { checked: summary.checked, updates_available: summary.updates_available, updated: summary.updated, failed: summary.failed, held: summary.held });
     return summary;
   };
 
-  const scan = (): Promise<ScanSummary> => {
+  /**
+   * Run a scan, or join the one running (which covers every container). `only`
+   * limits a new scan to some containers, deciding each by its policy exactly as
+   * a full scan would (a registry push for an `auto` container updates it).
+   */
+  const scan = (options: { only?: readonly string[] } = {}): Promise<ScanSummary> => {
     // A scan requested while one runs joins it rather than starting a second.
     if (currentScan !== undefined) return currentScan;
-    const p = doScan().finally(() => {
+    const p = doScan(options.only === undefined ? undefined : new Set(options.only)).finally(() => {
       currentScan = undefined;
     });
     currentScan = p;
@@ -323,6 +558,7 @@ export function createSentinel(options: SentinelOptions) {
     clock,
     logger,
     interval: () => settings.get('poll_interval'),
+    cron: async () => ({ expression: await settings.get('schedule'), timeZone: await settings.get('timezone') }),
     paused: () => settings.get('paused'),
     run: async () => {
       if (!engineStatus.connected && !(await probeEngine())) return;
@@ -362,11 +598,10 @@ export function createSentinel(options: SentinelOptions) {
     };
   };
 
-  const setPolicyOverride = async (name: string, policy: Policy | undefined, from: Policy): Promise<void> => {
-    if (policy === undefined) await storage.delete('policy_overrides', queueKey(name));
-    else await storage.put('policy_overrides', queueKey(name), policy);
-    const to = policy ?? from;
-    events.publish({ type: 'policy_change', container_name: name, message: policy === undefined ? `policy override removed for ${name}` : `policy set to ${policy} for ${name}`, data: { from, to } });
+  const assertNotDryRun = async (): Promise<void> => {
+    if (await settings.get('dry_run')) {
+      throw new ConflictError('dry-run mode is on: updates are detected and queued but never applied (turn it off with POST /api/settings/dry-run {"enabled": false})');
+    }
   };
 
   const startUpdateTo = (c: ContainerSummary, target: string): void => {
@@ -395,6 +630,8 @@ export function createSentinel(options: SentinelOptions) {
       started = false;
       scheduler.stop();
       if (engineTimer !== undefined) clock.clearTimeout(engineTimer);
+      if (wake !== undefined) clock.clearTimeout(wake.timer);
+      wake = undefined;
       await api.idle();
       await storage.flush();
     },
@@ -473,6 +710,7 @@ export function createSentinel(options: SentinelOptions) {
     async startUpdate(name: string): Promise<ActionResponse> {
       const c = await findContainer(name);
       assertNotSelf(c);
+      await assertNotDryRun();
       const pending = await queue.get(queueKey(name));
       startUpdateTo(c, pending?.target_image ?? c.image);
       return { status: 'started', name, message: `update started for ${name}` };
@@ -483,6 +721,7 @@ export function createSentinel(options: SentinelOptions) {
       if (!/^[A-Za-z0-9_][A-Za-z0-9_.-]{0,127}$/.test(tag)) throw new InvalidError(`invalid tag "${tag}"`);
       const c = await findContainer(name);
       assertNotSelf(c);
+      await assertNotDryRun();
       const ref = parseImageReference(c.image);
       const target = formatReference({ registry: ref.registry, repository: ref.repository, tag }, { familiar: true });
       try {
@@ -493,6 +732,26 @@ export function createSentinel(options: SentinelOptions) {
       }
       startUpdateTo(c, target);
       return { status: 'started', name, message: `Updating ${name} to ${target}` };
+    },
+
+    /**
+     * Move a container to another image reference, possibly another repository
+     * (e.g. the same image on ghcr.io). Runs in the background through the update transaction.
+     */
+    async startUpdateToImage(name: string, image: string): Promise<ActionResponse> {
+      const c = await findContainer(name);
+      assertNotSelf(c);
+      await assertNotDryRun();
+      const ref = parseImageReference(image);
+      if (ref.digest === undefined && ref.tag === undefined) throw new InvalidError(`image "${image}" names neither a tag nor a digest`);
+      try {
+        await registry.getDigest(ref);
+      } catch (error) {
+        if (error instanceof NotFoundError) throw new InvalidError(`image ${image} does not exist in its registry`);
+        throw error;
+      }
+      startUpdateTo(c, ref.familiar);
+      return { status: 'started', name, message: `Updating ${name} to ${ref.familiar}` };
     },
 
     /** Check one container now; queues an update when one is found (unless pinned or self). */
@@ -519,7 +778,8 @@ export function createSentinel(options: SentinelOptions) {
       const release = locks.acquire(queueKey(name), 'rollback');
       runInBackground(`rollback of ${name}`, async () => {
         try {
-          await tx.rollback({ name }, snapshot, await gate());
+          const result = await tx.rollback({ name }, snapshot, await gate());
+          if (result.outcome === 'success') await applyRollbackPolicy(name);
         } finally {
           release();
         }
@@ -546,6 +806,7 @@ export function createSentinel(options: SentinelOptions) {
       if (item === undefined) throw new NotFoundError(`no pending update for ${key}`);
       const c = await findContainer(item.container_name);
       assertNotSelf(c);
+      await assertNotDryRun();
       startUpdateTo(c, item.target_image);
       await dequeue(key, 'Removed from queue (approved)');
       return { status: 'approved', name: item.container_name, message: `update started for ${item.container_name}` };
@@ -609,6 +870,67 @@ export function createSentinel(options: SentinelOptions) {
         if (change.to === 'pinned') await dequeue(queueKey(change.name), 'Removed from queue (pinned)');
       }
       return { mode: 'executed', applied: changes.length, blocked: blocked.length, unchanged: unchanged.length };
+    },
+
+    /**
+     * Validate and store runtime settings (all or nothing), emit one
+     * `settings_change` event and re-arm the schedule when it changed.
+     * Returns the stored values as the wire shows them.
+     */
+    async changeSettings(changes: Partial<Record<SettingKey, string>>): Promise<Partial<Record<SettingKey, string>>> {
+      const stored = await settings.setMany(changes);
+      const keys = Object.keys(stored) as SettingKey[];
+      if (keys.length === 0) return stored;
+      events.publish({ type: 'settings_change', message: `settings changed: ${keys.join(', ')}`, data: { changes: { ...stored } } });
+      logger.info('settings changed', { changes: stored });
+      if (keys.some((k) => SCHEDULE_KEYS.includes(k))) await scheduler.reschedule();
+      return stored;
+    },
+
+    /**
+     * Every setting as a flat map of strings: for each, its environment
+     * variable with the configured value (environment / CLI, else the default)
+     * and its runtime key with the effective value (a stored override wins).
+     */
+    async settingsView(): Promise<Record<string, string>> {
+      const configured = settings.configuredFormatted();
+      const effective = await settings.formatted();
+      const out: Record<string, string> = {};
+      for (const key of SETTING_KEYS) {
+        out[settingEnv(key)] = configured[key];
+        out[key] = effective[key];
+      }
+      return out;
+    },
+
+    /** Hooks of a container: API-defined ones and those its labels define (API wins per phase). */
+    async listHooks(name: string): Promise<ResolvedHook[]> {
+      const c = await findContainer(name);
+      return hooksFor(name, c.labels);
+    },
+
+    /** Create or replace the API hook of a container for one phase. */
+    async setHook(name: string, hook: { phase: HookPhase; command: string[]; timeout?: number | undefined }): Promise<Hook> {
+      await findContainer(name);
+      const saved = await hookStore.set({ container_name: name, phase: hook.phase, command: hook.command, timeout: hook.timeout ?? 60 });
+      events.publish({ type: 'settings_change', container_name: name, message: `${hook.phase} hook set for ${name}`, data: { hook: { phase: saved.phase, command: saved.command, timeout: saved.timeout } } });
+      return saved;
+    },
+
+    /** Delete the API hook of a container for one phase; NotFound when there is none. */
+    async removeHook(name: string, phase: HookPhase): Promise<void> {
+      if (!(await hookStore.remove(name, phase))) throw new NotFoundError(`no ${phase} hook defined through the API for ${name}`);
+      events.publish({ type: 'settings_change', container_name: name, message: `${phase} hook removed for ${name}`, data: { hook: { phase, removed: true } } });
+    },
+
+    /** The dependency graph of every container, with a topological order. */
+    dependencies: (): Promise<DependencyGraph> => dependencyGraph(),
+
+    /** Dependencies and dependents of one container. */
+    async dependenciesOf(name: string): Promise<DependencyNode> {
+      const node = (await dependencyGraph()).containers.find((n) => n.name === name);
+      if (node === undefined) throw new NotFoundError(`container ${name} not found`);
+      return node;
     },
 
     async listHistory(query: { limit: number; before?: string | undefined }): Promise<HistoryRecord[]> {

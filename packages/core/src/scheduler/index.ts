@@ -1,2 +1,3 @@
 export { createScheduler } from './scheduler.js';
 export type { Scheduler, SchedulerOptions } from './scheduler.js';
+export { validateCron, nextCronRun, assertTimeZone } from './cron.js';

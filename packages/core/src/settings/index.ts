@@ -4,7 +4,9 @@ export {
   isSettingKey,
   parseSetting,
   formatSetting,
+  settingEffect,
+  settingEnv,
   settingsFromEnv,
   createSettingsStore,
 } from './settings.js';
-export type { SettingValues, SettingKey, SettingsStore } from './settings.js';
+export type { SettingValues, SettingKey, SettingsStore, SettingEffect } from './settings.js';

@@ -7,6 +7,9 @@ import { isSelfProtected } from '../policy/resolve-policy.js';
 import type { Clock } from '../ports/clock.js';
 import type { ContainerDetail, ContainerSpec, DockerPort, RegistryAuth } from '../ports/docker.js';
 import { msToNanoseconds } from '../config/duration.js';
+import { describeHookFailure, HOOK_SKIP_EXIT_CODE, runHook } from '../hooks/hooks.js';
+import type { HookRun, ResolvedHook } from '../hooks/hooks.js';
+import { formatReference, parseImageReference } from '../registry/image-reference.js';
 
 export interface UpdateTransactionDeps {
   docker: DockerPort;
@@ -28,13 +31,43 @@ export interface HealthGateOptions {
   stopTimeoutSeconds: number;
 }
 
-export type UpdateOutcome = 'success' | 'identical' | 'failed' | 'rolled_back';
+export type UpdateOutcome = 'success' | 'identical' | 'failed' | 'rolled_back' | 'skipped';
 
 export interface UpdateResult {
   outcome: UpdateOutcome;
   /** The history record written for this attempt. */
   record: HistoryRecord;
   error?: string;
+  /** The tag the old image was kept under (image backup). */
+  backup_image?: string;
+  /** Hooks that ran, in order. */
+  hooks?: HookRun[];
+}
+
+/** What an update does besides replacing the container (from the runtime settings). */
+export interface UpdateOptions {
+  /** Pull the target and stop there: history records `skipped`. @default false */
+  pullOnly?: boolean;
+  /** Tag the old image `<repo>:sentinel-backup-<tag>` before anything is stopped. @default false */
+  backupImage?: boolean;
+  /** Remove the old image after a successful update (not when it was backed up). @default false */
+  cleanupImage?: boolean;
+  /** Remove the old container's anonymous volumes with it after a successful update. @default false */
+  removeVolumes?: boolean;
+  /** Hooks to run: `pre-update` in the old container before it is stopped, `post-update` in the new one once healthy. */
+  hooks?: readonly ResolvedHook[];
+  /** Labels added to the new container (hook labels). */
+  extraLabels?: Record<string, string>;
+  /** Called once everything is ready and just before the old container is stopped (stop dependents here). */
+  beforeReplace?: () => Promise<void>;
+}
+
+/** The tag an image backup uses: `<repo>:sentinel-backup-<tag>` (`latest` when untagged, the digest's start when pinned). */
+export function backupReference(imageRef: string): string {
+  const ref = parseImageReference(imageRef);
+  const source = ref.tag ?? (ref.digest === undefined ? 'latest' : ref.digest.replace(/^sha256:/, '').slice(0, 12));
+  const tag = `sentinel-backup-${source}`.slice(0, 128);
+  return formatReference({ registry: ref.registry, repository: ref.repository, tag }, { familiar: true });
 }
 
 export interface ReplaceRequest {
@@ -56,14 +89,24 @@ export interface ReplaceRequest {
 export function createUpdateTransaction(deps: UpdateTransactionDeps) {
   const { docker, history, events, clock, logger } = deps;
 
-  const publish = (req: ReplaceRequest, message: string, data: Record<string, unknown>): void => {
+  /**
+   * One `container_update` event. Every event of an attempt carries its `kind`
+   * (`update` or a manual `rollback`) and both images as the attempt sees them
+   * (`old_image` before, `new_image` the target), so consumers never parse messages.
+   */
+  const publish = (
+    req: ReplaceRequest,
+    attempt: { kind: 'update' | 'rollback'; old_image: string; new_image: string },
+    message: string,
+    data: Record<string, unknown>,
+  ): void => {
     events.publish({
       type: 'container_update',
       container_name: req.name,
       message,
       host_id: req.hostId ?? '',
       host_name: req.hostName ?? '',
-      data,
+      data: { ...attempt, ...data },
     });
   };
 
@@ -132,6 +175,7 @@ export function createUpdateTransaction(deps: UpdateTransactionDeps) {
     kind: 'update' | 'rollback',
     start: number,
     gate: HealthGateOptions,
+    after: { postHook?: ResolvedHook; removeVolumes?: boolean; cleanupImageId?: string; runs?: HookRun[]; backup?: string } = {},
   ): Promise<UpdateResult> => {
     const name = req.name;
     const oldImage = current.image;
@@ -148,7 +192,7 @@ export function createUpdateTransaction(deps: UpdateTransactionDeps) {
       await docker.renameContainer(current.id, name).catch(() => undefined);
       if (wasRunning) await docker.startContainer(current.id).catch(() => undefined);
       const rec = await record(req, start, { type: kind, old_image: oldImage, new_image: newImage, outcome: 'failed', error: reason });
-      publish(req, `${kind} failed for ${name}`, { outcome: 'failed', error: reason });
+      publish(req, { kind, old_image: oldImage, new_image: newImage }, `${kind} failed for ${name}`, { outcome: 'failed', error: reason });
       return { outcome: 'failed', record: rec, error: reason };
     }
 
@@ -163,19 +207,47 @@ export function createUpdateTransaction(deps: UpdateTransactionDeps) {
     }
 
     if (failure === undefined && newId !== undefined) {
+      const runs = after.runs ?? [];
+      let note: string | undefined;
+      if (after.postHook !== undefined) {
+        const run = await runHook(docker, newId, after.postHook);
+        runs.push(run);
+        // The new container is healthy: a failing post-update hook is reported, not rolled back.
+        if (run.exitCode !== 0 || run.timedOut || run.error !== undefined) note = describeHookFailure(run);
+      }
       try {
-        await docker.removeContainer(current.id, { force: true });
+        await docker.removeContainer(current.id, { force: true, ...(after.removeVolumes === true ? { volumes: true } : {}) });
       } catch (error) {
         logger.warn('old container could not be removed after a successful update', { name, error: errorMessage(error) });
       }
-      const rec = await record(req, start, { type: kind, old_image: oldImage, new_image: newImage, outcome: 'success' });
-      publish(req, kind === 'update' ? `${name} updated to ${newImage}` : `${name} rolled back to ${newImage}`, {
+      let imageRemoved = false;
+      if (after.cleanupImageId !== undefined) {
+        try {
+          await docker.removeImage(after.cleanupImageId);
+          imageRemoved = true;
+        } catch (error) {
+          // Still used by another container or tagged elsewhere: keep it.
+          logger.info('old image kept', { name, image: after.cleanupImageId, reason: errorMessage(error) });
+        }
+      }
+      const rec = await record(req, start, { type: kind, old_image: oldImage, new_image: newImage, outcome: 'success', ...(note === undefined ? {} : { error: note }) });
+      publish(req, { kind, old_image: oldImage, new_image: newImage }, kind === 'update' ? `${name} updated to ${newImage}` : `${name} rolled back to ${newImage}`, {
         outcome: 'success',
         old_image: oldImage,
         new_image: newImage,
+        ...(after.backup === undefined ? {} : { backup_image: after.backup }),
+        ...(after.cleanupImageId === undefined ? {} : { old_image_removed: imageRemoved }),
+        ...(runs.length === 0 ? {} : { hooks: runs.map((r) => ({ phase: r.phase, exit_code: r.exitCode, timed_out: r.timedOut })) }),
+        ...(note === undefined ? {} : { hook_error: note }),
       });
       logger.info(kind === 'update' ? 'container updated' : 'container rolled back', { name, old_image: oldImage, new_image: newImage });
-      return { outcome: 'success', record: rec };
+      return {
+        outcome: 'success',
+        record: rec,
+        ...(note === undefined ? {} : { error: note }),
+        ...(after.backup === undefined ? {} : { backup_image: after.backup }),
+        ...(runs.length === 0 ? {} : { hooks: runs }),
+      };
     }
 
     // Roll back: remove the new container, put the old one back under its name and start it.
@@ -195,13 +267,13 @@ export function createUpdateTransaction(deps: UpdateTransactionDeps) {
     if (restoreError !== undefined) {
       const error = `${reason}; restoring the previous container failed: ${restoreError}`;
       const rec = await record(req, start, { type: 'rollback', old_image: newImage, new_image: oldImage, outcome: 'failed', error });
-      publish(req, `${kind} of ${name} failed and the previous container could not be restored`, { outcome: 'failed', error });
+      publish(req, { kind, old_image: oldImage, new_image: newImage }, `${kind} of ${name} failed and the previous container could not be restored`, { outcome: 'failed', error });
       logger.error('rollback failed', { name, error });
       return { outcome: 'failed', record: rec, error };
     }
     const rec = await record(req, start, { type: 'rollback', old_image: newImage, new_image: oldImage, outcome: 'success', error: reason });
-    publish(req, `${kind} of ${name} failed; rolled back to ${oldImage}`, { outcome: 'rolled_back', error: reason, image: oldImage });
-    return { outcome: 'rolled_back', record: rec, error: reason };
+    publish(req, { kind, old_image: oldImage, new_image: newImage }, `${kind} of ${name} failed; rolled back to ${oldImage}`, { outcome: 'rolled_back', error: reason, image: oldImage });
+    return { outcome: 'rolled_back', record: rec, error: reason, ...(after.backup === undefined ? {} : { backup_image: after.backup }) };
   };
 
   return {
@@ -209,11 +281,11 @@ export function createUpdateTransaction(deps: UpdateTransactionDeps) {
      * Move container `req.name` to `targetImage`. The caller holds the container's lock.
      * Resolves with the outcome; rejects only for NotFound/Forbidden before anything changed.
      */
-    async update(req: ReplaceRequest, targetImage: string, gate: HealthGateOptions): Promise<UpdateResult> {
+    async update(req: ReplaceRequest, targetImage: string, gate: HealthGateOptions, options: UpdateOptions = {}): Promise<UpdateResult> {
       const start = clock.now();
       const current = await inspectTarget(req.name);
       const oldImage = current.image;
-      publish(req, `update started for ${req.name}`, { phase: 'started', old_image: oldImage, new_image: targetImage });
+      publish(req, { kind: 'update', old_image: oldImage, new_image: targetImage }, `update started for ${req.name}`, { phase: 'started', old_image: oldImage, new_image: targetImage });
 
       try {
         const auth = deps.authFor?.(targetImage);
@@ -221,7 +293,7 @@ export function createUpdateTransaction(deps: UpdateTransactionDeps) {
       } catch (error) {
         const reason = `pull of ${targetImage} failed: ${errorMessage(error)}`;
         const rec = await record(req, start, { type: 'update', old_image: oldImage, new_image: targetImage, outcome: 'failed', error: reason });
-        publish(req, `update failed for ${req.name}`, { outcome: 'failed', error: reason });
+        publish(req, { kind: 'update', old_image: oldImage, new_image: targetImage }, `update failed for ${req.name}`, { outcome: 'failed', error: reason });
         logger.warn('update failed before anything was stopped', { name: req.name, error: reason });
         return { outcome: 'failed', record: rec, error: reason };
       }
@@ -229,8 +301,47 @@ export function createUpdateTransaction(deps: UpdateTransactionDeps) {
       const pulled = await docker.inspectImage(targetImage);
       if (pulled !== undefined && pulled.id === current.imageId && targetImage === oldImage) {
         const rec = await record(req, start, { type: 'update', old_image: oldImage, new_image: targetImage, outcome: 'identical' });
-        publish(req, `${req.name} already runs the newest image`, { outcome: 'identical' });
+        publish(req, { kind: 'update', old_image: oldImage, new_image: targetImage }, `${req.name} already runs the newest image`, { outcome: 'identical' });
         return { outcome: 'identical', record: rec };
+      }
+
+      /** Stop before anything was changed: one history record, one event. */
+      const stopHere = async (outcome: 'skipped' | 'failed', reason: string, extra: Partial<UpdateResult> = {}): Promise<UpdateResult> => {
+        const rec = await record(req, start, { type: 'update', old_image: oldImage, new_image: targetImage, outcome, error: reason });
+        publish(req, { kind: 'update', old_image: oldImage, new_image: targetImage }, outcome === 'skipped' ? `update of ${req.name} skipped` : `update failed for ${req.name}`, { outcome, error: reason });
+        logger.info(outcome === 'skipped' ? 'update skipped' : 'update failed before anything was stopped', { name: req.name, reason });
+        return { outcome, record: rec, error: reason, ...extra };
+      };
+
+      if (options.pullOnly === true) {
+        return stopHere('skipped', `pull-only mode: ${targetImage} was pulled; the container was not recreated`);
+      }
+
+      const runs: HookRun[] = [];
+      const pre = options.hooks?.find((h) => h.phase === 'pre-update');
+      if (pre !== undefined) {
+        if (!current.runtime.running) {
+          logger.info('pre-update hook not run: the container is not running', { name: req.name });
+        } else {
+          const run = await runHook(docker, current.id, pre);
+          runs.push(run);
+          if (run.exitCode === HOOK_SKIP_EXIT_CODE && !run.timedOut && run.error === undefined) {
+            return stopHere('skipped', `pre-update hook exited with code ${HOOK_SKIP_EXIT_CODE}: update skipped`, { hooks: runs });
+          }
+          if (run.exitCode !== 0 || run.timedOut || run.error !== undefined) {
+            return stopHere('failed', `${describeHookFailure(run)}; nothing was changed`, { hooks: runs });
+          }
+        }
+      }
+
+      let backup: string | undefined;
+      if (options.backupImage === true) {
+        try {
+          backup = backupReference(oldImage);
+          await docker.tagImage(current.imageId, backup);
+        } catch (error) {
+          return stopHere('failed', `image backup failed: ${errorMessage(error)}; nothing was changed`, { hooks: runs });
+        }
       }
 
       const snapshot: Snapshot = {
@@ -242,14 +353,32 @@ export function createUpdateTransaction(deps: UpdateTransactionDeps) {
       };
       await history.saveSnapshot(snapshot);
 
-      return replace(req, current, { ...current.spec, image: targetImage }, 'update', start, gate);
+      if (options.beforeReplace !== undefined) {
+        try {
+          await options.beforeReplace();
+        } catch (error) {
+          logger.warn('preparing the update (stopping dependents) failed; going on', { name: req.name, error: errorMessage(error) });
+        }
+      }
+
+      const post = options.hooks?.find((h) => h.phase === 'post-update');
+      // The backup keeps the old image on purpose, so cleanup leaves a backed-up image alone.
+      const cleanup = options.cleanupImage === true && backup === undefined && pulled?.id !== current.imageId ? current.imageId : undefined;
+      const labels = { ...current.spec.labels, ...options.extraLabels };
+      return replace(req, current, { ...current.spec, image: targetImage, labels }, 'update', start, gate, {
+        ...(post === undefined ? {} : { postHook: post }),
+        ...(options.removeVolumes === true ? { removeVolumes: true } : {}),
+        ...(cleanup === undefined ? {} : { cleanupImageId: cleanup }),
+        ...(backup === undefined ? {} : { backup }),
+        runs,
+      });
     },
 
     /** Recreate container `req.name` from `snapshot` (a manual rollback). The caller holds the lock. */
     async rollback(req: ReplaceRequest, snapshot: Snapshot, gate: HealthGateOptions): Promise<UpdateResult> {
       const start = clock.now();
       const current = await inspectTarget(req.name);
-      publish(req, `rollback started for ${req.name}`, { phase: 'started', old_image: current.image, new_image: snapshot.image });
+      publish(req, { kind: 'rollback', old_image: current.image, new_image: snapshot.image }, `rollback started for ${req.name}`, { phase: 'started', old_image: current.image, new_image: snapshot.image });
       if ((await docker.inspectImage(snapshot.spec.image)) === undefined) {
         try {
           const auth = deps.authFor?.(snapshot.spec.image);
@@ -257,7 +386,7 @@ export function createUpdateTransaction(deps: UpdateTransactionDeps) {
         } catch (error) {
           const reason = `the snapshot's image ${snapshot.spec.image} is not available: ${errorMessage(error)}`;
           const rec = await record(req, start, { type: 'rollback', old_image: current.image, new_image: snapshot.image, outcome: 'failed', error: reason });
-          publish(req, `rollback failed for ${req.name}`, { outcome: 'failed', error: reason });
+          publish(req, { kind: 'rollback', old_image: current.image, new_image: snapshot.image }, `rollback failed for ${req.name}`, { outcome: 'failed', error: reason });
           return { outcome: 'failed', record: rec, error: reason };
         }
       }

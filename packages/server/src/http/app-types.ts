@@ -1,5 +1,6 @@
 import { NotImplementedError } from '@sentinel-kit/core';
 import type { Clock, FetchLike, Logger, Sentinel } from '@sentinel-kit/core';
+import type { AuthService } from '@sentinel-kit/core';
 
 /**
  * What every route module receives. Areas build their own services over
@@ -7,6 +8,8 @@ import type { Clock, FetchLike, Logger, Sentinel } from '@sentinel-kit/core';
  */
 export interface RouteContext {
   sentinel: Sentinel;
+  /** Users, sessions, credentials; the request's principal is `getPrincipal(c)` from `auth/context.ts`. */
+  auth: AuthService;
   logger: Logger;
   clock: Clock;
   /** Outbound HTTP (notification channels, connectors, release notes…). */

@@ -4,6 +4,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
+import { createSentinelClient } from '@sentinel-kit/client';
 import { silentLogger } from '@sentinel-kit/core';
 import { startServer } from '../../src/start-server.js';
 import type { RunningServer } from '../../src/start-server.js';
@@ -15,6 +16,7 @@ const root = fileURLToPath(new URL('../../../..', import.meta.url));
 const dockerHost = inject('dockerHost');
 const registryAddr = inject('registryAddr');
 let dir: string;
+const ADMIN_PASSWORD = 'examples-admin-password';
 let server: RunningServer;
 
 function runExample(file: string, args: string[], env: Record<string, string>): Promise<{ code: number; stdout: string; stderr: string }> {
@@ -56,11 +58,25 @@ describe('examples', () => {
     expect(Object.keys(state.collections.queue ?? {})).toContain('example-web');
   });
 
+  it('client-tour performs first-run setup itself with a username and password, and signs in with a token', async () => {
+    const res = await runExample('client-tour.ts', ['--no-approve', '--max-events', '1'], { SENTINEL_URL: server.url, SENTINEL_USERNAME: 'admin', SENTINEL_PASSWORD: ADMIN_PASSWORD });
+    expect(res.stderr).toBe('');
+    expect(res.code).toBe(0);
+    expect(res.stdout).toContain('first run: created the admin "admin"');
+    expect(res.stdout).toMatch(/signed in as admin; using a new API token sntkn_/);
+    expect(res.stdout).toMatch(/done after 1 event\(s\)/);
+  });
+
   it('client-tour lists containers, approves the queue and follows the event stream', async () => {
     // The server's initial scan queues example-web.
     const deadline = Date.now() + 60_000;
     while ((await server.sentinel.queue.count()) === 0 && Date.now() < deadline) await new Promise((r) => setTimeout(r, 200));
-    const res = await runExample('client-tour.ts', ['--max-events', '2'], { SENTINEL_URL: server.url });
+    // Sign in through the client (creating the admin if this test runs alone) and hand the tour an API token.
+    const script = createSentinelClient({ baseUrl: server.url });
+    if ((await script.auth.setupStatus()).setup_required) await script.auth.setup('admin', ADMIN_PASSWORD);
+    else expect(await script.auth.login('admin', ADMIN_PASSWORD)).toEqual({ redirect: '/' });
+    const { token } = await script.auth.createToken('client-tour e2e');
+    const res = await runExample('client-tour.ts', ['--max-events', '2'], { SENTINEL_URL: server.url, SENTINEL_TOKEN: token });
     expect(res.code).toBe(0);
     expect(res.stdout).toMatch(/Docker connected/);
     expect(res.stdout).toMatch(/example-web\s+running\s+manual/);

@@ -9,6 +9,7 @@ import { startServer } from '../../src/start-server.js';
 import type { RunningServer } from '../../src/start-server.js';
 import { silentLogger } from '@sentinel-kit/core';
 import { runCommand } from './stack.js';
+import { setupAdminToken } from './support/first-run.js';
 import { buildTestImage } from './support/images.js';
 
 /**
@@ -95,7 +96,13 @@ beforeAll(async () => {
     },
     { logger: silentLogger },
   );
-  client = createSentinelClient({ baseUrl: server.url, timeoutMs: 60_000 });
+  // First run with authentication on: nothing is served until the admin exists; create it, sign in and use an API token.
+  const anonymous = createSentinelClient({ baseUrl: server.url, timeoutMs: 60_000, retry: 0 });
+  expect(await anonymous.auth.setupStatus()).toMatchObject({ setup_required: true });
+  await expect(anonymous.containers.list()).rejects.toMatchObject({ status: 503 });
+  const token = await setupAdminToken(server.url);
+  await expect(anonymous.containers.list()).rejects.toMatchObject({ status: 401 });
+  client = createSentinelClient({ baseUrl: server.url, timeoutMs: 60_000, token });
   await waitFor('engine connected', async () => (await client.health()).docker.connected || undefined);
   // The initial scan runs at start; wait for it before following events.
   await waitFor('initial scan', async () => (await client.lastScan()).last_scan ?? undefined);

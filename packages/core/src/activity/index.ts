@@ -1,0 +1,2 @@
+export { createActivityLog, activityFromEvent } from './activity-log.js';
+export type { ActivityLog, ActivityLogOptions, ActivityInput } from './activity-log.js';

@@ -1,0 +1,60 @@
+// Vulnerability data and matching: feeds (NVD 2.0, OSV, KEV), CPE 2.3, version schemes, the matcher.
+export { createVulnerabilityDatabase, matchInventory, VULNERABILITY_COLLECTIONS } from './vulnerability-database.js';
+export type {
+  VulnerabilityDatabase,
+  VulnerabilityDatabaseOptions,
+  VulnerabilityDatabaseStats,
+  VulnerabilityQuery,
+  VulnerabilityPage,
+  VulnerabilitySort,
+  VulnerabilityChange,
+  ImportOptions,
+  KevImportOptions,
+  ImportProgress,
+  NvdInput,
+  OsvInput,
+  KevInput,
+} from './vulnerability-database.js';
+export { createAssetIndex, itemKeys } from './matcher/asset-index.js';
+export type { AssetIndex } from './matcher/asset-index.js';
+export { normalizeName, normalizeVendor, vendorRelation, PRODUCT_ALIASES } from './matcher/names.js';
+export { packageIdentity, parsePurl, splitEcosystem } from './matcher/package-identity.js';
+export type { PackageIdentity, ParsedPurl } from './matcher/package-identity.js';
+export { parseNvdCve } from './feeds/nvd-feed.js';
+export { parseOsvRecord } from './feeds/osv-feed.js';
+export { parseKevEntry } from './feeds/kev-feed.js';
+export { streamJsonArray } from './feeds/json-stream.js';
+export type { JsonStreamEvent, JsonTextStream } from './feeds/json-stream.js';
+export { cvss2BaseScore, cvss3BaseScore, severityFromScore, primaryMetric } from './feeds/cvss.js';
+export type { StoredVulnerability, StoredKevEntry, ParsedRecord } from './feeds/vulnerability-record.js';
+export {
+  compareVersions,
+  detectScheme,
+  schemeForEcosystem,
+  upstreamVersion,
+  isVersionScheme,
+  VERSION_SCHEMES,
+  compareDebianVersions,
+  compareRpmVersions,
+  compareApkVersions,
+  compareGenericVersions,
+  inVersionRange,
+} from './versions/index.js';
+export type { VersionScheme, SchemeHints, VersionRange } from './versions/index.js';
+export {
+  CPE_ATTRIBUTES,
+  ANY,
+  NA,
+  parseCpe,
+  tryParseCpe,
+  formatCpe,
+  formatWfn,
+  createWfn,
+  quoteCpeValue,
+  unquoteCpeValue,
+  cpeValueText,
+  compareCpe,
+  compareCpeValues,
+  cpeMatches,
+} from './cpe/index.js';
+export type { CpeAttribute, CpeValue, CpeLogicalValue, Wfn, CpeRelation, CpeComparison } from './cpe/index.js';

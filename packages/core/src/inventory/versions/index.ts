@@ -1,0 +1,10 @@
+export { compareVersions, detectScheme, schemeForEcosystem, upstreamVersion, isVersionScheme, VERSION_SCHEMES } from './version-scheme.js';
+export type { VersionScheme, SchemeHints } from './version-scheme.js';
+export { compareDebianVersions, parseDebianVersion } from './debian-version.js';
+export type { DebianVersion } from './debian-version.js';
+export { compareRpmVersions, compareRpmFragment, parseRpmVersion } from './rpm-version.js';
+export type { RpmVersion } from './rpm-version.js';
+export { compareApkVersions } from './apk-version.js';
+export { compareGenericVersions } from './generic-version.js';
+export { inVersionRange, hasVersionRange } from './version-range.js';
+export type { VersionRange } from './version-range.js';

@@ -1,0 +1,11 @@
+export { createNotifier } from './notifier.js';
+export type { Notifier, NotifierOptions, DeliveryReport, DigestResult } from './notifier.js';
+export { compileTemplate, validateTemplate, TEMPLATE_VARIABLES } from './template.js';
+export type { CompiledTemplate, TemplateVariableName, TemplateVars } from './template.js';
+export { EVENT_TYPE_DEFINITIONS, notificationEventTypes } from './event-types.js';
+export type { NotificationSeverity } from './event-types.js';
+export { HTTP_TRANSPORTS, notificationPayload, signPayload, channelLabel } from './http-transports.js';
+export { MASK, maskToken, maskUrl, maskUrlList, maskChannel, restoreSecrets, secretValues, redactSecrets } from './secrets.js';
+export { nextDigestAt, parseTimeOfDay } from './digest-schedule.js';
+export { CHANNEL_TYPE_NAMES } from './types.js';
+export type { StoredChannel, ChannelOf, DigestLine, NotificationMessage, NotificationTransport, TransportContext } from './types.js';

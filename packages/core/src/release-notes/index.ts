@@ -1,0 +1,13 @@
+export {
+  createReleaseSourceStore,
+  validateReleaseSources,
+  globToRegExp,
+  imageNameCandidates,
+  matchReleaseSource,
+  githubRepoFromSourceUrl,
+  releaseRepoFor,
+  OCI_SOURCE_LABEL,
+} from './release-sources.js';
+export type { ReleaseSourceStore } from './release-sources.js';
+export { createReleaseNotesResolver, enrichQueueWithReleaseNotes, releaseTagCandidates } from './release-notes.js';
+export type { ReleaseNotesOptions, ReleaseNotesResolver, EnrichOptions } from './release-notes.js';
