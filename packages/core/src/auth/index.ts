@@ -1,5 +1,5 @@
-export { PERMISSIONS, ROLES, ROLE_PERMISSIONS, isPermission, roleHas } from './permissions.js';
-export type { Permission, Role, RouteAccess } from './permissions.js';
+export { PERMISSIONS, ROLES, ROLE_PERMISSIONS, isPermission, roleHas, scopeOf, isRouteAccess } from './permissions.js';
+export type { Permission, Role, RouteAccess, ScopeAccess } from './permissions.js';
 export { createAuthService } from './auth-service.js';
 export type {
   AuthService,

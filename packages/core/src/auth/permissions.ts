@@ -40,7 +40,27 @@ export const ROLE_PERMISSIONS: Readonly<Record<Role, readonly Permission[]>> = {
  * `authenticated` (any signed-in principal), or a surface-specific credential
  * checked by the route itself (`webhook-secret`).
  */
-export type RouteAccess = Permission | 'public' | 'authenticated' | 'webhook-secret';
+export type RouteAccess = Permission | 'public' | 'authenticated' | 'webhook-secret' | ScopeAccess;
+
+/**
+ * A route of another surface that only credentials carrying this scope may
+ * use (`scope:agent` for inventory reports sent with `X-Agent-Key`). Users'
+ * sessions and API tokens carry no scope, so they get 403 there.
+ */
+export type ScopeAccess = `scope:${string}`;
+
+/** The scope a `scope:<name>` access requires, or undefined for other accesses. */
+export function scopeOf(access: RouteAccess): string | undefined {
+  return access.startsWith('scope:') ? access.slice('scope:'.length) : undefined;
+}
+
+/** Whether a declared access is one the enforcement understands. */
+export function isRouteAccess(value: unknown): value is RouteAccess {
+  return (
+    typeof value === 'string' &&
+    (isPermission(value) || value === 'public' || value === 'authenticated' || value === 'webhook-secret' || /^scope:[a-z][a-z0-9_.-]*$/.test(value))
+  );
+}
 
 export function isPermission(value: string): value is Permission {
   return (PERMISSIONS as readonly string[]).includes(value);

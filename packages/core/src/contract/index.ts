@@ -340,3 +340,63 @@ export type {
   AuthSettingsBody,
   AuthSettingsResponse,
 } from './auth.js';
+export {
+  InventoryItemSchema,
+  SeveritySchema,
+  CvssMetricSchema,
+  KevInfoSchema,
+  VulnerabilitySourceSchema,
+  VulnerabilitySummarySchema,
+  VulnerabilityDetailSchema,
+  NvdCpeMatchSchema,
+  NvdNodeSchema,
+  NvdConfigurationSchema,
+  OsvEventSchema,
+  OsvRangeSchema,
+  OsvAffectedSchema,
+  MatchMethodSchema,
+  MatchConfidenceSchema,
+  InventoryMatchSchema,
+  ImportSummarySchema,
+} from './inventory.js';
+export type {
+  InventoryItem,
+  Severity,
+  CvssMetric,
+  KevInfo,
+  VulnerabilitySource,
+  VulnerabilitySummary,
+  VulnerabilityDetail,
+  NvdCpeMatch,
+  NvdNode,
+  NvdConfiguration,
+  OsvEvent,
+  OsvRange,
+  OsvAffected,
+  MatchMethod,
+  MatchConfidence,
+  InventoryMatch,
+  ImportSummary,
+} from './inventory.js';
+export {
+  PasskeySchema,
+  PasskeysAvailableSchema,
+  PasskeyRegistrationOptionsSchema,
+  PasskeyAuthenticationOptionsSchema,
+  PasskeyRegistrationCredentialSchema,
+  PasskeyAuthenticationCredentialSchema,
+  PasskeyRegisterFinishBodySchema,
+  PasskeyLoginFinishBodySchema,
+} from './passkeys.js';
+export type {
+  PasskeyBody,
+  PasskeysAvailable,
+  PasskeyRegistrationOptions,
+  PasskeyAuthenticationOptions,
+  PasskeyRegistrationCredential,
+  PasskeyAuthenticationCredential,
+  PasskeyRegisterFinishBody,
+  PasskeyLoginFinishBody,
+} from './passkeys.js';
+export { OidcSettingsSchema, OidcSettingsUpdateSchema, OidcAvailableSchema, OidcRedirectSchema } from './oidc.js';
+export type { OidcSettingsBody, OidcSettingsUpdate, OidcAvailable, OidcRedirect } from './oidc.js';

@@ -275,10 +275,11 @@ export function createSentinel(options: SentinelOptions) {
     const c = (await docker.listContainers()).find((x) => x.name === name);
     if (c === undefined) return;
     const { policy: from } = await policyOf(c);
+    // Dequeue before the policy changes, so nobody sees a pinned container with a pending update.
+    if (policy === 'pinned') await dequeue(queueKey(name), 'Removed from queue (pinned after rollback)');
     if (from !== policy || (await storage.get<Policy>('policy_overrides', queueKey(name))) === undefined) {
       await setPolicyOverride(name, policy, from);
     }
-    if (policy === 'pinned') await dequeue(queueKey(name), 'Removed from queue (pinned after rollback)');
     logger.info('rollback policy applied', { name, policy });
   };
 
@@ -762,7 +763,9 @@ export function createSentinel(options: SentinelOptions) {
       if (result.status === 'failed') throw new UpstreamError(result.error);
       if (result.status === 'update_available') {
         const { policy } = await policyOf(c);
-        if (policy !== 'pinned') await enqueue(c, result);
+        // A pinned container never has a pending update.
+        if (policy === 'pinned') await dequeue(queueKey(name), 'Removed from queue (pinned)');
+        else await enqueue(c, result);
         return { status: 'update_available', name, message: `Update available for ${name}`, newer_versions: result.newer_versions };
       }
       await dequeue(queueKey(name), 'Removed from queue (up to date)');

@@ -58,3 +58,17 @@ export {
   cpeMatches,
 } from './cpe/index.js';
 export type { CpeAttribute, CpeValue, CpeLogicalValue, Wfn, CpeRelation, CpeComparison } from './cpe/index.js';
+export type {
+  InventoryItem,
+  InventoryMatch,
+  MatchMethod,
+  MatchConfidence,
+  Severity,
+  CvssMetric,
+  KevInfo,
+  VulnerabilitySummary,
+  VulnerabilityDetail,
+  ImportSummary,
+} from '../contract/inventory.js';
+export { createAssetStore } from './assets/index.js';
+export type { Asset, AssetKind, AssetStore, Organization, UpsertAssetInput } from './assets/index.js';

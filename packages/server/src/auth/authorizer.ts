@@ -1,6 +1,6 @@
 import type { Context } from 'hono';
-import { ANONYMOUS_PRINCIPAL, SESSION_TOKEN_PREFIX, CREDENTIAL_KINDS } from '@sentinel-kit/core';
-import type { AuthService, CredentialPresentation, Principal } from '@sentinel-kit/core';
+import { ANONYMOUS_PRINCIPAL, SESSION_TOKEN_PREFIX, CREDENTIAL_KINDS, scopeOf } from '@sentinel-kit/core';
+import type { AuthService, CredentialPresentation, Permission, Principal } from '@sentinel-kit/core';
 import type { Authorizer } from '../http/route.js';
 import { authContext, setAuthContext, setPrincipal } from './context.js';
 import { sessionCookie } from './cookies.js';
@@ -100,7 +100,13 @@ export function createAuthorizer(auth: AuthService): Authorizer {
       return c.json({ error: 'missing or invalid CSRF token: send the sentinel_csrf cookie value in the X-CSRF-Token header' }, 403);
     }
     if (access === 'authenticated') return undefined;
-    if (!principal.permissions.includes(access)) return c.json({ error: `permission ${access} required` }, 403);
+    const scope = scopeOf(access);
+    if (scope !== undefined) {
+      // Another surface's credential (an agent key, an API key…): users' sessions and tokens carry no scope.
+      if (!principal.scopes.includes(scope)) return c.json({ error: `a credential with the ${scope} scope is required` }, 403);
+      return undefined;
+    }
+    if (!principal.permissions.includes(access as Permission)) return c.json({ error: `permission ${access} required` }, 403);
     return undefined;
   };
 }

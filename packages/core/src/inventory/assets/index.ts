@@ -1,0 +1,2 @@
+export { createAssetStore } from './asset-store.js';
+export type { Asset, AssetKind, AssetStore, Organization, UpsertAssetInput } from './asset-store.js';
