@@ -239,21 +239,6 @@ export {
 export type { Hook, HookPhase, ResolvedHook, HookStore, HookRun } from './hooks/index.js';
 export { buildDependencyGraph, dependencyInputFrom, orderByDependencies, transitiveDependents, DEPENDENCY_LABELS } from './deps/index.js';
 export type { DependencyInput, DependencyNode, DependencyGraph } from './deps/index.js';
-export { createPasskeyStore, checkPasskeyName, PASSKEY_NAME_MAX, createChallengeStore, DEFAULT_CHALLENGE_TTL_MS } from './auth/passkeys/index.js';
-export type { Passkey, NewPasskey, PasskeyStore, ChallengeStore, ChallengeStoreOptions } from './auth/passkeys/index.js';
-export {
-  createOidcSettingsStore,
-  mergeOidcSettings,
-  maskOidcSettings,
-  claimValue,
-  roleFromClaims,
-  usernameFromClaims,
-  DEFAULT_OIDC_SETTINGS,
-  OIDC_SECRET_MASK,
-  createOidcLoginStates,
-  DEFAULT_OIDC_LOGIN_TTL_MS,
-} from './auth/oidc/index.js';
-export type { OidcSettings, OidcSettingsInput, OidcSettingsStore, OidcPendingLogin } from './auth/oidc/index.js';
 export {
   createVulnerabilityDatabase,
   matchInventory,
