@@ -378,25 +378,3 @@ export type {
   InventoryMatch,
   ImportSummary,
 } from './inventory.js';
-export {
-  PasskeySchema,
-  PasskeysAvailableSchema,
-  PasskeyRegistrationOptionsSchema,
-  PasskeyAuthenticationOptionsSchema,
-  PasskeyRegistrationCredentialSchema,
-  PasskeyAuthenticationCredentialSchema,
-  PasskeyRegisterFinishBodySchema,
-  PasskeyLoginFinishBodySchema,
-} from './passkeys.js';
-export type {
-  PasskeyBody,
-  PasskeysAvailable,
-  PasskeyRegistrationOptions,
-  PasskeyAuthenticationOptions,
-  PasskeyRegistrationCredential,
-  PasskeyAuthenticationCredential,
-  PasskeyRegisterFinishBody,
-  PasskeyLoginFinishBody,
-} from './passkeys.js';
-export { OidcSettingsSchema, OidcSettingsUpdateSchema, OidcAvailableSchema, OidcRedirectSchema } from './oidc.js';
-export type { OidcSettingsBody, OidcSettingsUpdate, OidcAvailable, OidcRedirect } from './oidc.js';
