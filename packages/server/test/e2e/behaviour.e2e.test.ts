@@ -41,8 +41,9 @@ async function waitFor<T>(what: string, probe: () => Promise<T | undefined | fal
 
 /** Wait until the container has more than `count` history records and return the newest (the update finished one way or another). */
 async function nextRecord(name: string, count: number) {
+  // The history endpoint, not the container: while an update runs, the container is briefly set aside.
   return waitFor(`history of ${name}`, async () => {
-    const history = (await client.containers.get(name)).history;
+    const history = (await client.history.list({ limit: 200 })).filter((r) => r.container_name === name);
     return history.length > count ? history[0] : undefined;
   });
 }
