@@ -1,4 +1,5 @@
 // `pnpm bench`: benchmarks printed as tables. Targets are stated beside the numbers, never asserted.
+import { runImageSearchBench } from './image-search-bench.js';
 import { runInventoryBench } from './inventory-bench.js';
 import { runScanBench } from './scan-bench.js';
 
@@ -9,3 +10,7 @@ console.table(await runScanBench());
 console.log('\nInventory matching: one 2,000-item report against a synthetic NVD-shaped database of 200,000 CPE criteria.');
 console.log('Target: under 100 ms p50 per report.\n');
 console.table(await runInventoryBench());
+
+console.log('\nImage search: 5,000 images through the container image inventory search and facet engine.');
+console.log('Target: search under 50 ms.\n');
+console.table(await runImageSearchBench());

@@ -22,6 +22,12 @@ import { ConfigResource } from './resources/config.js';
 import { SystemResource } from './resources/system.js';
 import { NotificationsResource } from './resources/notifications.js';
 import { DigestResource } from './resources/digest.js';
+import { V1Resource } from './resources/v1.js';
+import { PasskeysResource } from './resources/passkeys.js';
+import { OidcResource } from './resources/oidc.js';
+import { AgentKeysResource } from './resources/agent-keys.js';
+import { InventoryResource } from './resources/inventory.js';
+import { ImageInventoryResource } from './resources/image-inventory.js';
 import type { HealthResponse } from './types.js';
 
 export interface SentinelClientOptions {
@@ -82,6 +88,18 @@ export class SentinelClient {
   readonly notifications: NotificationsResource;
   /** The digest of pending updates and its banner. */
   readonly digest: DigestResource;
+  /** The audit & compliance API (`/api/v1`): tokens, API keys, systems, enrollment, audits, compliance, vulnerabilities, webhooks. */
+  readonly v1: V1Resource;
+  /** Passkey (WebAuthn) registration, sign-in and management. */
+  readonly passkeys: PasskeysResource;
+  /** Single sign-on (OpenID Connect): availability, the login flow as JSON, admin settings. */
+  readonly oidc: OidcResource;
+  /** Agent keys (`sk_agent_…`) for inventory reports. */
+  readonly agentKeys: AgentKeysResource;
+  /** Inventory reports, assets, products and their vulnerabilities, feed imports. */
+  readonly inventory: InventoryResource;
+  /** Container image inventory (seed 002 search and facets, `X-AUTH-TOKEN`) and image scans. */
+  readonly imageInventory: ImageInventoryResource;
   readonly #http: Transport;
 
   constructor(options: SentinelClientOptions) {
@@ -115,6 +133,12 @@ export class SentinelClient {
     this.deps = new DepsResource(this.#http);
     this.notifications = new NotificationsResource(this.#http);
     this.digest = new DigestResource(this.#http);
+    this.v1 = new V1Resource(this.#http);
+    this.agentKeys = new AgentKeysResource(this.#http);
+    this.inventory = new InventoryResource(this.#http);
+    this.imageInventory = new ImageInventoryResource(this.#http);
+    this.passkeys = new PasskeysResource(this.#http);
+    this.oidc = new OidcResource(this.#http);
   }
 
   /** `GET /api/stats`: counts for the dashboard cards. */

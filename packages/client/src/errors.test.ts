@@ -42,9 +42,11 @@ describe('ApiError.generate', () => {
     expect(error.body).toEqual({ error: `boom ${status}` });
   });
 
-  it('falls back to a status message when the body has no error field', () => {
+  it('reads the message of every surface body, and falls back to a status message', () => {
+    expect(ApiError.generate(404, { detail: 'Agent not found', error_code: 'NOT_FOUND', status_code: 404 }).message).toBe('Agent not found');
+    expect(ApiError.generate(400, { message: 'bad attribute', code: 'INVALID' }).message).toBe('bad attribute');
     expect(ApiError.generate(500, '<html>bad gateway</html>').message).toBe('request failed with status 500');
-    expect(ApiError.generate(400, { detail: 'x' }).message).toBe('request failed with status 400');
+    expect(ApiError.generate(400, { other: 'x' }).message).toBe('request failed with status 400');
   });
 
   it('reads Retry-After as seconds or as an HTTP date', () => {

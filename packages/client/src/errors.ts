@@ -45,10 +45,12 @@ export interface ApiErrorInit {
 }
 
 /** The `error` field of the native API's `{"error": "..."}` envelope, when the body has one. */
+/** The server's message: `{"error"}` (native API), `{"detail"}` (/api/v1) or `{"message"}` (EDR integration API). */
 function serverMessage(body: unknown): string | undefined {
-  if (typeof body === 'object' && body !== null && 'error' in body) {
-    const error = (body as { error: unknown }).error;
-    if (typeof error === 'string' && error !== '') return error;
+  if (typeof body !== 'object' || body === null) return undefined;
+  for (const field of ['error', 'detail', 'message'] as const) {
+    const value = (body as Record<string, unknown>)[field];
+    if (typeof value === 'string' && value !== '') return value;
   }
   return undefined;
 }

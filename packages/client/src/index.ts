@@ -25,6 +25,24 @@ export { GhcrResource } from './resources/ghcr.js';
 export { DashboardResource } from './resources/dashboard.js';
 export { NotificationsResource } from './resources/notifications.js';
 export { DigestResource } from './resources/digest.js';
+export {
+  V1Resource,
+  V1AuthResource,
+  V1ApiKeysResource,
+  V1SystemsResource,
+  V1AgentsResource,
+  V1AuditsResource,
+  V1ComplianceResource,
+  V1VulnerabilitiesResource,
+  V1WebhooksResource,
+} from './resources/v1.js';
+export { AgentKeysResource } from './resources/agent-keys.js';
+export { InventoryResource } from './resources/inventory.js';
+export type { AssetListOptions, ProductListOptions, FeedUrlImport } from './resources/inventory.js';
+export { ImageInventoryResource } from './resources/image-inventory.js';
+export type { ImageInventoryCallOptions } from './resources/image-inventory.js';
+export { PasskeysResource } from './resources/passkeys.js';
+export { OidcResource } from './resources/oidc.js';
 export { EventStream } from './event-stream.js';
 export type { EventStreamConnect } from './event-stream.js';
 export { path } from './path.js';

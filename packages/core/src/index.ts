@@ -239,6 +239,21 @@ export {
 export type { Hook, HookPhase, ResolvedHook, HookStore, HookRun } from './hooks/index.js';
 export { buildDependencyGraph, dependencyInputFrom, orderByDependencies, transitiveDependents, DEPENDENCY_LABELS } from './deps/index.js';
 export type { DependencyInput, DependencyNode, DependencyGraph } from './deps/index.js';
+export { createPasskeyStore, checkPasskeyName, PASSKEY_NAME_MAX, createChallengeStore, DEFAULT_CHALLENGE_TTL_MS } from './auth/passkeys/index.js';
+export type { Passkey, NewPasskey, PasskeyStore, ChallengeStore, ChallengeStoreOptions } from './auth/passkeys/index.js';
+export {
+  createOidcSettingsStore,
+  mergeOidcSettings,
+  maskOidcSettings,
+  claimValue,
+  roleFromClaims,
+  usernameFromClaims,
+  DEFAULT_OIDC_SETTINGS,
+  OIDC_SECRET_MASK,
+  createOidcLoginStates,
+  DEFAULT_OIDC_LOGIN_TTL_MS,
+} from './auth/oidc/index.js';
+export type { OidcSettings, OidcSettingsInput, OidcSettingsStore, OidcPendingLogin } from './auth/oidc/index.js';
 export {
   createVulnerabilityDatabase,
   matchInventory,
@@ -334,3 +349,78 @@ export type {
   Organization,
   UpsertAssetInput,
 } from './inventory/index.js';
+export {
+  AUDIT_CHECKS,
+  checkDefinition,
+  FRAMEWORKS,
+  FRAMEWORK_IDS,
+  isFrameworkId,
+  CheckTally,
+  CONTAINER_CHECK_IDS,
+  evaluateContainers,
+  isRootUser,
+  VULNERABILITY_CHECK_IDS,
+  evaluateVulnerabilities,
+  buildAudit,
+  countFindings,
+  SEVERITY_RANK,
+  complianceStatus,
+  latestAuditPerSystem,
+} from './audit/index.js';
+export type {
+  AuditCheckId,
+  CheckDefinition,
+  FrameworkDefinition,
+  AuditEvaluation,
+  ContainerAuditInput,
+  ContainerCheckOptions,
+  ImageScanVulnerability,
+  AuditSubject,
+  BuildAuditInput,
+} from './audit/index.js';
+export { apiHostFor, isLoopbackRegistry, parseWwwAuthenticate } from './registry/index.js';
+export { parseDpkgStatus, parseDeb822Stanza, parseApkInstalled, parseOsRelease, describeOs, toInventoryItems, osFamilyOf, PACKAGE_TYPE } from './inventory/packages-db/index.js';
+export type { OsRelease, InstalledPackage, PackageManager } from './inventory/packages-db/index.js';
+export {
+  readTar,
+  normalizeArchivePath,
+  createTar,
+  gzipBytes,
+  createImageFilesystem,
+  isPackageDatabasePath,
+  PACKAGE_DATABASE_PATHS,
+  scanImagePackages,
+  pickPlatform,
+  SEVERITY_BUCKETS,
+  severityBucket,
+  documentedPackageType,
+  imageVulnerabilities,
+  vulnerabilitiesSummary,
+  kubernetesSummary,
+  toImageResult,
+  searchImages,
+  facetImages,
+  searchRepositories,
+  DEFAULT_ROWS,
+  DEFAULT_FACET_ROWS,
+  createMemoryOciRegistry,
+} from './inventory/images/index.js';
+export type {
+  TarEntry,
+  TarEntryType,
+  ReadTarOptions,
+  TarWriteEntry,
+  ImageFilesystem,
+  ImageFileNode,
+  ScanImageOptions,
+  ScanPlatform,
+  ImagePackageScan,
+  ImageInventoryEntry,
+  ImageWorkload,
+  ImageVulnerability,
+  RepositoryEntry,
+  MemoryOciRegistry,
+  MemoryOciRegistryOptions,
+  PushImageOptions,
+  PushedImage,
+} from './inventory/images/index.js';

@@ -9,11 +9,14 @@ import { setAuthContext } from './auth/context.js';
 import { setupGate } from './auth/setup-gate.js';
 import { registerAuthRoutes } from './routes/auth.js';
 import { registerUserRoutes } from './routes/users.js';
+import { registerPasskeyRoutes } from './routes/passkeys.js';
+import type { PasskeyOptions } from './auth/passkeys.js';
+import { registerOidcRoutes } from './routes/oidc.js';
+import type { OidcOptions } from './auth/oidc.js';
 import type { RouteContext } from './http/app-types.js';
-import { nativeErrorResponse } from './http/error-handler.js';
+import { errorResponse, surfaceErrorResponse, validationErrorResponse } from './http/error-handler.js';
 import { AUTHORIZER_KEY } from './http/route.js';
 import type { Authorizer } from './http/route.js';
-import { formatValidationError } from './http/validation.js';
 import { registerActionRoutes } from './routes/actions.js';
 import { registerContainerRoutes } from './routes/containers.js';
 import { registerEventRoutes } from './routes/events.js';
@@ -37,6 +40,16 @@ import { registerHooksRoutes } from './routes/hooks.js';
 import { registerDepsRoutes } from './routes/deps.js';
 import { registerNotificationRoutes } from './routes/notifications.js';
 import { registerDigestRoutes } from './routes/digest.js';
+import { AGENT_REPORT_PATH, registerAgentReportRoutes } from './routes/agent-report.js';
+import type { AgentReportOptions } from './routes/agent-report.js';
+import { registerAgentKeyRoutes } from './routes/agent-keys.js';
+import { registerInventoryQueryRoutes } from './routes/inventory-query.js';
+import { VULNERABILITY_IMPORT_PATH, registerVulnerabilityImportRoutes } from './routes/vulnerability-import.js';
+import type { VulnerabilityImportOptions } from './routes/vulnerability-import.js';
+import { registerV1Routes } from './routes/v1/index.js';
+import type { ApiV1Options } from './routes/v1/index.js';
+import { registerImageInventoryRoutes } from './routes/image-inventory.js';
+import type { ImageInventoryOptions } from './inventory/image-inventory-services.js';
 import { registryCredentialsConfigSection } from '@sentinel-kit/core';
 import type { RegistryCredentialStore } from '@sentinel-kit/core';
 import { SERVER_VERSION } from './version.js';
@@ -80,6 +93,18 @@ export interface AppOptions {
   commit?: string;
   /** The Docker engine address the server uses (what `POST /api/settings/docker-tls-test` tries by default). @default `DOCKER_HOST` */
   dockerHost?: string;
+  /** Passkeys: relying-party id and origin(s) (`SENTINEL_RP_ID`, `SENTINEL_ORIGIN`). @default derived from each request's host */
+  passkeys?: PasskeyOptions;
+  /** Single sign-on: whether an `http://` issuer is allowed (`SENTINEL_OIDC_ALLOW_HTTP`), timeouts. */
+  oidc?: OidcOptions;
+  /** Inventory reports (`POST /api/agent/report`): per-key rate limit (default 60/minute) and body limit (default 10 MB). */
+  agentReports?: AgentReportOptions;
+  /** Vulnerability feed imports (`POST /api/vulnerabilities/import`): feed size limit (default 1 GiB) and download deadline. */
+  vulnerabilityImport?: VulnerabilityImportOptions;
+  /** Image inventory and scanning (seed 002, `POST /api/images/scan`): scan concurrency, refresh interval, extra registries, platform. */
+  imageInventory?: Omit<ImageInventoryOptions, 'registryCredentials'>;
+  /** The audit & compliance API (`/api/v1`): rate limits (100/min per address, 1000/h per user), token lifetime, offline threshold, webhook retries. */
+  apiV1?: ApiV1Options;
 }
 
 /** The Hono app plus its lifecycle: `start()` once serving, `close()` on shutdown. */
@@ -104,7 +129,7 @@ export function createApp(options: AppOptions): SentinelApp {
   const authorize = options.authorize ?? createAuthorizer(auth);
   const app = new OpenAPIHono({
     defaultHook: (result, c) => {
-      if (!result.success) return c.json({ error: formatValidationError(result.error) }, 400);
+      if (!result.success) return validationErrorResponse(c, result.error);
       return undefined;
     },
   });
@@ -120,11 +145,13 @@ export function createApp(options: AppOptions): SentinelApp {
   app.use('*', setupGate(auth));
   const appBodyLimit = bodyLimit({
     maxSize: options.bodyLimitBytes ?? 1024 * 1024,
-    onError: (c) => c.json({ error: `request body too large (limit ${options.bodyLimitBytes ?? 1024 * 1024} bytes)` }, 413),
+    onError: (c) => errorResponse(c, 413, `request body too large (limit ${options.bodyLimitBytes ?? 1024 * 1024} bytes)`),
   });
   app.use('/api/*', async (c, next) => {
     // The config import has its own, larger limit (5 MB, as documented): see its route.
     if (c.req.path === CONFIG_IMPORT_PATH) return next();
+    // Inventory reports (10 MB) and streamed vulnerability feeds have their own limits: see their routes.
+    if (c.req.path === AGENT_REPORT_PATH || c.req.path === VULNERABILITY_IMPORT_PATH) return next();
     return appBodyLimit(c, next);
   });
 
@@ -141,6 +168,8 @@ export function createApp(options: AppOptions): SentinelApp {
   };
   registerAuthRoutes(app, ctx);
   registerUserRoutes(app, ctx);
+  registerPasskeyRoutes(app, ctx, options.passkeys);
+  registerOidcRoutes(app, ctx, options.oidc);
   registerHealthRoutes(app, ctx, { version: SERVER_VERSION, startedAt: options.startedAt ?? Date.now() });
   registerContainerRoutes(app, ctx);
   registerActionRoutes(app, ctx);
@@ -162,6 +191,12 @@ export function createApp(options: AppOptions): SentinelApp {
   registerDepsRoutes(app, ctx);
   registerNotificationRoutes(app, ctx);
   registerDigestRoutes(app, ctx);
+  registerAgentReportRoutes(app, ctx, options.agentReports);
+  registerAgentKeyRoutes(app, ctx);
+  registerInventoryQueryRoutes(app, ctx);
+  registerVulnerabilityImportRoutes(app, ctx, options.vulnerabilityImport);
+  registerV1Routes(app, ctx, options.apiV1);
+  registerImageInventoryRoutes(app, ctx, { ...options.imageInventory, registryCredentials: options.registryCredentials });
   registerMetricsRoutes(app, ctx, { enabled: options.metrics ?? false });
 
   app.doc31('/openapi.json', {
@@ -169,8 +204,8 @@ export function createApp(options: AppOptions): SentinelApp {
     info: { title: 'Sentinel Kit API', version: SERVER_VERSION, description: 'The documented Docker Sentinel native API, served by Sentinel Kit.' },
   });
 
-  app.notFound((c) => c.json({ error: `no route for ${c.req.method} ${c.req.path}` }, 404));
-  app.onError((error, c) => nativeErrorResponse(error, c, logger));
+  app.notFound((c) => errorResponse(c, 404, `no route for ${c.req.method} ${c.req.path}`));
+  app.onError((error, c) => surfaceErrorResponse(error, c, logger));
 
   let started = false;
   return Object.assign(app, {

@@ -3,8 +3,14 @@ import { isSentinelError } from '@sentinel-kit/core';
 import { CLI_HELP, loadConfig } from './config.js';
 import { startServer } from './start-server.js';
 import { SERVER_VERSION } from './version.js';
+import { runImportCommand } from './inventory/import-command.js';
 
 async function main(): Promise<void> {
+  // `sentinel-server import --source nvd FILE|URL`: a vulnerability feed import, not a server start.
+  if (process.argv[2] === 'import') {
+    process.exitCode = await runImportCommand(process.argv.slice(3), process.env, { stdout: process.stdout, stderr: process.stderr, stdin: process.stdin });
+    return;
+  }
   let config: ReturnType<typeof loadConfig>;
   try {
     config = loadConfig(process.argv.slice(2), process.env);

@@ -25,6 +25,7 @@ export interface ServerConfig {
 export const DEFAULT_DOCKER_HOST = 'unix:///var/run/docker.sock';
 
 export const CLI_HELP = `Usage: sentinel-server [options]
+       sentinel-server import --source <nvd|osv|kev> <FILE|URL|->   import a vulnerability feed (import --help)
 
 Options (each also read from the environment variable shown; flags win):
   --port <n>               PORT                     HTTP port (default 8080)
@@ -38,6 +39,9 @@ Options (each also read from the environment variable shown; flags win):
   --metrics                SENTINEL_METRICS=true    Serve Prometheus metrics at /metrics
   --trust-proxy            SENTINEL_TRUST_PROXY=true Believe X-Forwarded-Proto/-For from a reverse proxy (Secure cookies, client IPs)
   --log-level <l>          SENTINEL_LOG_LEVEL       debug | info | warn | error (default info)
+  (env only)               SENTINEL_API_RATE_LIMIT_IP / _USER      /api/v1 rate limits (default 100 per IP per minute / 1000 per user per hour)
+  (env only)               SENTINEL_API_TOKEN_TTL                  lifetime of /api/v1 JWTs in seconds (default 86400)
+  (env only)               SENTINEL_AGENT_OFFLINE_MINUTES          silence after which a system is offline (default 15)
   -h, --help                                        Show this help
   -v, --version                                     Show the version
 `;

@@ -33,3 +33,13 @@ export { recordNotificationFailure, METRIC_NAMES, grafanaDashboard } from './met
 export { activityLogFor, recordActivity } from './routes/activity.js';
 export { createSmtpTransport, createMqttTransport, notifierFor } from './notify/index.js';
 export type { SmtpTransportOptions, MqttTransportOptions } from './notify/index.js';
+export { createPasskeyService, passkeyOptionsFromEnv } from './auth/passkeys.js';
+export type { PasskeyOptions, PasskeyService, PasskeyServiceOptions, RelyingParty, PasskeyRequest } from './auth/passkeys.js';
+export { createOidcService, oidcOptionsFromEnv, OIDC_CALLBACK_PATH } from './auth/oidc.js';
+export type { OidcOptions, OidcService, OidcServiceOptions, OidcLoginStart } from './auth/oidc.js';
+export { registerV1Routes } from './routes/v1/index.js';
+export { v1ServicesFor, apiV1OptionsFromEnv, registerImageScanLookup, signatureOf, isV1Path, v1ErrorBody, DOCKER_HOST_AGENT_ID } from './v1/index.js';
+export type { ApiV1Options, V1Services, ImageScanLookup, RateLimitOptions } from './v1/index.js';
+export { errorResponse, surfaceErrorResponse } from './http/error-handler.js';
+export { registerBearerVerifier } from './auth/authorizer.js';
+export type { BearerVerifier } from './auth/authorizer.js';

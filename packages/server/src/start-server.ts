@@ -1,4 +1,5 @@
-import { mkdir } from 'node:fs/promises';
+import { mkdir, readFile } from 'node:fs/promises';
+import { createServer as createHttpsServer } from 'node:https';
 import { join, resolve } from 'node:path';
 import { serve } from '@hono/node-server';
 import type { ServerType } from '@hono/node-server';
@@ -8,9 +9,13 @@ import type { Logger, Sentinel } from '@sentinel-kit/core';
 import { createDockerodeEngine } from './adapters/dockerode-engine.js';
 import { createLowdbStorage } from './adapters/lowdb-storage.js';
 import { createApp } from './app.js';
+import { passkeyOptionsFromEnv } from './auth/passkeys.js';
+import { oidcOptionsFromEnv } from './auth/oidc.js';
+import { apiV1OptionsFromEnv } from './v1/v1-services.js';
 import type { ServerConfig } from './config.js';
 import { createPinoLogger } from './logger.js';
 import { readStoredProcessSettings, textLogDestination } from './routes/settings-process.js';
+import type { StoredProcessSettings } from './routes/settings-process.js';
 
 export interface RunningServer {
   /** The address the server listens on, e.g. `http://127.0.0.1:8080`. */
@@ -35,7 +40,12 @@ export async function startServer(config: ServerConfig, options: { logger?: Logg
   const dataDir = resolve(config.dataDir);
   await mkdir(dataDir, { recursive: true });
   const storage = await createLowdbStorage(join(dataDir, 'sentinel.json'));
-  const docker = createDockerodeEngine({ dockerHost: config.dockerHost });
+  // Process settings: a value stored through the API wins over the environment/flag value.
+  const processSetting = <K extends keyof StoredProcessSettings>(key: K): StoredProcessSettings[K] | undefined =>
+    stored[key] ?? (config.settings as Partial<Record<K, StoredProcessSettings[K]>>)[key];
+  const dockerTls = await readTlsFiles({ ca: processSetting('docker_tls_ca'), cert: processSetting('docker_tls_cert'), key: processSetting('docker_tls_key') }, 'Docker TLS');
+  const docker = createDockerodeEngine({ dockerHost: config.dockerHost, ...(dockerTls === undefined ? {} : { tls: dockerTls }) });
+  const serveTls = processSetting('tls_mode') === 'manual' ? await readTlsFiles({ cert: processSetting('tls_cert'), key: processSetting('tls_key') }, 'tls_mode=manual', ['cert', 'key']) : undefined;
   // Loaded before the engine starts: its registry client and pulls ask for credentials synchronously.
   const registryCredentials = createRegistryCredentialStore(storage);
   await registryCredentials.load();
@@ -48,20 +58,31 @@ export async function startServer(config: ServerConfig, options: { logger?: Logg
     trustProxy: config.trustProxy ?? false,
     dataDirectory: dataDir,
     dockerHost: config.dockerHost,
+    // SENTINEL_RP_ID / SENTINEL_ORIGIN (passkeys) and SENTINEL_OIDC_ALLOW_HTTP (single sign-on), read at start.
+    passkeys: passkeyOptionsFromEnv(process.env),
+    oidc: oidcOptionsFromEnv(process.env),
+    // SENTINEL_API_RATE_LIMIT_IP / _USER, SENTINEL_API_TOKEN_TTL, SENTINEL_AGENT_OFFLINE_MINUTES (audit & compliance API).
+    apiV1: apiV1OptionsFromEnv(process.env),
   });
 
   const server = await new Promise<ServerType>((resolveListen, reject) => {
-    const s = serve({ fetch: app.fetch, port: config.port, hostname: config.host }, () => resolveListen(s));
+    const s = serve(
+      {
+        fetch: app.fetch,
+        port: config.port,
+        hostname: config.host,
+        ...(serveTls === undefined ? {} : { createServer: createHttpsServer, serverOptions: { cert: serveTls.cert, key: serveTls.key } }),
+      },
+      () => resolveListen(s),
+    );
     s.once('error', reject);
   });
   const address = server.address();
   const port = typeof address === 'object' && address !== null ? address.port : config.port;
   const shownHost = config.host === '0.0.0.0' || config.host === '::' ? '127.0.0.1' : config.host;
-  const url = `http://${shownHost}:${port}`;
+  const url = `${serveTls === undefined ? 'http' : 'https'}://${shownHost}:${port}`;
   logger.info(`Sentinel Kit listening on ${url}`, { data_dir: dataDir, docker_host: config.dockerHost });
 
-  if (stored.tls_mode === 'manual') logger.warn('tls_mode=manual is stored but this server build serves plain HTTP; terminate TLS in a reverse proxy');
-  if (stored.docker_tls_ca || stored.docker_tls_cert || stored.docker_tls_key) logger.warn('Docker TLS certificate paths are stored but this server build does not pass them to the engine connection; use DOCKER_HOST=https://… with DOCKER_CERT_PATH');
   if (stored.role !== undefined && stored.role !== 'standalone') logger.warn(`role ${stored.role} is stored but this server build runs standalone`);
   await app.start();
   await sentinel.start();
@@ -90,4 +111,30 @@ export async function startServer(config: ServerConfig, options: { logger?: Logg
       return closing;
     },
   };
+}
+
+/**
+ * Read PEM files named by settings. Nothing configured → undefined; a missing
+ * or unreadable file stops the start with a message naming the setting, since
+ * serving or connecting without the TLS that was asked for would be a surprise.
+ */
+async function readTlsFiles<K extends 'ca' | 'cert' | 'key'>(
+  paths: Partial<Record<K, string | undefined>>,
+  what: string,
+  required: readonly K[] = [],
+): Promise<Partial<Record<K, string>> | undefined> {
+  const entries = Object.entries(paths).filter(([, p]) => typeof p === 'string' && p !== '') as Array<[K, string]>;
+  if (entries.length === 0 && required.length === 0) return undefined;
+  for (const key of required) {
+    if (!entries.some(([k]) => k === key)) throw new Error(`${what}: the ${key} file is not configured`);
+  }
+  const out: Partial<Record<K, string>> = {};
+  for (const [key, path] of entries) {
+    try {
+      out[key] = await readFile(path, 'utf8');
+    } catch (error) {
+      throw new Error(`${what}: cannot read the ${key} file ${path}: ${(error as Error).message}`);
+    }
+  }
+  return out;
 }

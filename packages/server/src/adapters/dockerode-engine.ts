@@ -35,6 +35,12 @@ export interface DockerodeEngineOptions {
    * @default 30_000
    */
   timeoutMs?: number;
+  /**
+   * TLS material (PEM contents) for a `tcp://` or `https://` engine: the CA that
+   * signed the engine's certificate and the client certificate and key the
+   * engine verifies (Docker's `--tlsverify`). A `tcp://` address is then spoken over TLS.
+   */
+  tls?: { ca?: string; cert?: string; key?: string };
 }
 
 type Connection = { socketPath: string } | { host: string; port: number; protocol: 'http' | 'https' };
@@ -291,7 +297,12 @@ export function createDockerodeEngine(options: DockerodeEngineOptions = {}): Doc
       ? { socketPath: options.socketPath }
       : parseDockerHost(options.dockerHost ?? process.env['DOCKER_HOST'] ?? 'unix:///var/run/docker.sock');
   const where = 'socketPath' in connection ? connection.socketPath : `${connection.protocol}://${connection.host}:${connection.port}`;
-  const docker = new Docker(connection);
+  const tls = options.tls;
+  const docker = new Docker(
+    tls === undefined || 'socketPath' in connection
+      ? connection
+      : { ...connection, protocol: 'https', ...(tls.ca === undefined ? {} : { ca: tls.ca }), ...(tls.cert === undefined ? {} : { cert: tls.cert }), ...(tls.key === undefined ? {} : { key: tls.key }) },
+  );
   const timeoutMs = options.timeoutMs ?? 30_000;
 
   function translate(error: unknown, secrets: readonly string[] = []): Error {

@@ -1,5 +1,6 @@
 import type { MiddlewareHandler } from 'hono';
 import type { AuthService } from '@sentinel-kit/core';
+import { errorResponse } from '../http/error-handler.js';
 
 /** What every other route answers before the first admin exists. */
 export const SETUP_REQUIRED_MESSAGE =
@@ -17,6 +18,7 @@ const OPEN_BEFORE_SETUP = new Set(['/api/health', '/setup']);
 export function setupGate(auth: AuthService): MiddlewareHandler {
   return async (c, next) => {
     if (OPEN_BEFORE_SETUP.has(c.req.path) || !(await auth.isEnabled()) || !(await auth.setupRequired())) return next();
-    return c.json({ error: SETUP_REQUIRED_MESSAGE }, 503);
+    // In the request's surface body: `{"error"}` on the native API, `{"detail",…}` on /api/v1.
+    return errorResponse(c, 503, SETUP_REQUIRED_MESSAGE);
   };
 }

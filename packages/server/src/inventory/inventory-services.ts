@@ -1,11 +1,20 @@
 import { createAssetStore, createVulnerabilityDatabase, errorMessage } from '@sentinel-kit/core';
 import type { AssetStore, VulnerabilityDatabase } from '@sentinel-kit/core';
 import type { RouteContext } from '../http/app-types.js';
+import { createAssetMatcher } from './rematch.js';
+import type { AssetMatcher } from './rematch.js';
 
 /** The inventory services of one app: the vulnerability database and the asset store, shared by every surface. */
 export interface InventoryServices {
   vulnerabilities: VulnerabilityDatabase;
   assets: AssetStore;
+  /**
+   * Keeps stored matches current: `storeMatches` after an inventory change,
+   * and, on every vulnerability import, a re-match of only the assets the
+   * changed records can concern (reverse index built from stored software).
+   * Code that changes an asset's software outside a report calls `rematch(id)`.
+   */
+  matcher: AssetMatcher;
 }
 
 const perApp = new WeakMap<RouteContext['sentinel'], InventoryServices>();
@@ -18,9 +27,12 @@ const perApp = new WeakMap<RouteContext['sentinel'], InventoryServices>();
 export function inventoryFor(ctx: RouteContext): InventoryServices {
   let services = perApp.get(ctx.sentinel);
   if (services === undefined) {
+    const vulnerabilities = createVulnerabilityDatabase({ storage: ctx.sentinel.storage });
+    const assets = createAssetStore({ storage: ctx.sentinel.storage, clock: ctx.clock });
     const created: InventoryServices = {
-      vulnerabilities: createVulnerabilityDatabase({ storage: ctx.sentinel.storage }),
-      assets: createAssetStore({ storage: ctx.sentinel.storage, clock: ctx.clock }),
+      vulnerabilities,
+      assets,
+      matcher: createAssetMatcher({ vulnerabilities, assets, logger: ctx.logger }),
     };
     services = created;
     perApp.set(ctx.sentinel, created);
@@ -30,6 +42,15 @@ export function inventoryFor(ctx: RouteContext): InventoryServices {
       } catch (error) {
         ctx.logger.error('vulnerability database failed to load', { error: errorMessage(error) });
       }
+      try {
+        await created.matcher.ready();
+      } catch (error) {
+        ctx.logger.error('inventory index failed to build', { error: errorMessage(error) });
+      }
+    });
+    ctx.onClose(async () => {
+      created.matcher.close();
+      await created.matcher.idle();
     });
   }
   return services;

@@ -145,8 +145,6 @@ const RESTART = 'takes effect on the next start';
  * the answer says so rather than pretend (see docs/configuration.md).
  */
 export const NOT_APPLIED_AT_START: Readonly<Record<string, string>> = {
-  tls: 'stored; this server build serves plain HTTP and does not apply tls_mode/tls_cert/tls_key yet (terminate TLS in a reverse proxy meanwhile); startServer logs a warning while it is set',
-  docker_tls: 'stored; this server build does not yet pass these files to its Docker engine connection (use DOCKER_HOST=https://… with DOCKER_CERT_PATH meanwhile); startServer logs a warning while they are set',
   role: 'stored; this server build always runs standalone (no cluster server/agent mode); startServer logs the stored role',
 };
 
@@ -314,8 +312,7 @@ export function registerSettingsRoutes(app: OpenAPIHono, { sentinel, clock }: Ro
         cert: body.cert.trim(),
         key: body.key.trim(),
         restart_required: true as const,
-        message: given === 0 ? 'Docker TLS settings cleared' : 'Docker TLS certificate paths saved; read on the next start',
-        ...(given === 0 ? {} : { note: NOT_APPLIED_AT_START.docker_tls ?? '' }),
+        message: given === 0 ? 'Docker TLS settings cleared; takes effect on the next start' : `Docker TLS certificate paths saved; ${RESTART}`,
       },
       200,
     );
@@ -338,15 +335,13 @@ export function registerSettingsRoutes(app: OpenAPIHono, { sentinel, clock }: Ro
     }
     const stored = await change(sentinel, { [key]: value });
     const saved = stored[key] ?? value;
-    const applied = key === 'web_port' || key === 'log_format';
     return c.json(
       {
         status: 'ok' as const,
         key,
         value: saved,
         restart_required: true as const,
-        message: `${key} set to ${saved === '' ? '(empty)' : saved}; ${applied ? RESTART : 'read on the next start'}`,
-        ...(applied ? {} : { note: NOT_APPLIED_AT_START.tls ?? '' }),
+        message: `${key} set to ${saved === '' ? '(empty)' : saved}; ${RESTART}`,
       },
       200,
     );

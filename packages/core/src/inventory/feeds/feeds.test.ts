@@ -118,6 +118,17 @@ describe('parseOsvRecord', () => {
     ]);
   });
 
+  it('reads the CVE of distribution records from `upstream` (osv.dev DEBIAN-CVE-… records)', () => {
+    const parsed = parseOsvRecord({
+      id: 'DEBIAN-CVE-2023-4863',
+      modified: '2024-09-18T03:26:01Z',
+      upstream: ['CVE-2023-4863'],
+      affected: [{ package: { ecosystem: 'Debian:12', name: 'libwebp' }, ranges: [{ type: 'ECOSYSTEM', events: [{ introduced: '0' }, { fixed: '1.2.4-0.2+deb12u1' }] }] }],
+    });
+    if (!parsed.ok) throw new Error(parsed.reason);
+    expect(parsed.record.aliases).toEqual(['CVE-2023-4863']);
+  });
+
   it('falls back to ecosystem_specific severity and keeps GIT ranges with versions', () => {
     const rust = parseOsvRecord(osv[1]);
     expect(rust.ok && rust.record.severity).toBe('high');

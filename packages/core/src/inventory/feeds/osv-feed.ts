@@ -114,7 +114,8 @@ export function parseOsvRecord(input: unknown): ParsedRecord {
   const stored: StoredVulnerability = {
     id,
     source: 'osv',
-    aliases: asStrings(record.aliases).filter((alias) => alias !== id),
+    // osv.dev's distribution records (DEBIAN-CVE-…, UBUNTU-CVE-…) name the CVE in `upstream`, not `aliases`.
+    aliases: [...new Set([...asStrings(record.aliases), ...asStrings(record.upstream)])].filter((alias) => alias !== id),
     title: asString(record.summary) ?? null,
     description: asString(record.details) ?? asString(record.summary) ?? '',
     published: published === undefined ? null : normalizeTimestamp(published),

@@ -1,0 +1,22 @@
+// The audit & compliance API's server-side services (seed 004): error body, rate limits, JWTs, enrollment, audits, webhooks.
+export { V1_PREFIX, isV1Path, v1ErrorBody, v1ErrorCode, VALIDATION_ERROR } from './error-format.js';
+export { createRateCounter, rateLimitMiddleware } from './rate-limiter.js';
+export type { RateLimit, RateLimitOptions, RateLimitState, RateCounter } from './rate-limiter.js';
+export { createApiTokenIssuer } from './jwt.js';
+export type { ApiTokenIssuer, ApiTokenIssuerOptions } from './jwt.js';
+export { createEnrollmentService } from './enrollment.js';
+export type { EnrollmentService, EnrollmentToken, EnrolledAgent } from './enrollment.js';
+export { createSystemsService, DOCKER_HOST_AGENT_ID, dockerEngineItem, countMatches } from './systems.js';
+export type { SystemsService, SystemsServiceOptions } from './systems.js';
+export { createAuditStore } from './audit-store.js';
+export type { AuditStore } from './audit-store.js';
+export { createAuditRunner, registerImageScanLookup } from './audit-runner.js';
+export type { AuditRunner, AuditRunnerOptions } from './audit-runner.js';
+export { assetImageScans, firstImageScan, imageInventoryScans } from './image-scans.js';
+export type { ImageScanLookup, ImageScanQuery } from './image-scans.js';
+export { createWebhookDeliverer, signatureOf } from './webhook-deliverer.js';
+export type { WebhookDeliverer, WebhookDelivererOptions } from './webhook-deliverer.js';
+export { createFleetMonitor } from './fleet-monitor.js';
+export type { FleetMonitor, FleetMonitorOptions } from './fleet-monitor.js';
+export { v1ServicesFor, apiV1OptionsFromEnv } from './v1-services.js';
+export type { ApiV1Options, V1Services } from './v1-services.js';
