@@ -36,7 +36,7 @@ export type {
   JsonValue,
 } from './ports/index.js';
 export type { FetchLike } from './ports/fetch.js';
-export { parseDuration, formatGoDuration, msToNanoseconds } from './config/index.js';
+export { parseDuration, formatGoDuration, compactGoDuration, msToNanoseconds } from './config/index.js';
 export { silentLogger } from './logging/index.js';
 export type { Logger } from './logging/index.js';
 export { createEventBus } from './events/index.js';

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { formatGoDuration, msToNanoseconds, parseDuration } from './duration.js';
+import { compactGoDuration, formatGoDuration, msToNanoseconds, parseDuration } from './duration.js';
 
 describe('parseDuration', () => {
   it.each([
@@ -45,5 +45,18 @@ describe('formatGoDuration', () => {
 describe('msToNanoseconds', () => {
   it('matches the seed example (12.5 s)', () => {
     expect(msToNanoseconds(12_500)).toBe(12_500_000_000);
+  });
+});
+
+describe('compactGoDuration', () => {
+  it.each([
+    ['6h0m0s', '6h'],
+    ['1h30m0s', '1h30m'],
+    ['2m0s', '2m'],
+    ['30s', '30s'],
+    ['1h0m30s', '1h0m30s'],
+    ['manual', 'manual'],
+  ])('%s → %s', (input, output) => {
+    expect(compactGoDuration(input)).toBe(output);
   });
 });

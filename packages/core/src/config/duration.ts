@@ -64,3 +64,14 @@ function trimNumber(n: number): string {
 export function msToNanoseconds(ms: number): number {
   return Math.round(ms * 1e6);
 }
+
+/**
+ * A Go duration string without its zero tail, as people write it and as the
+ * settings listing shows configured values: `6h0m0s` → `6h`, `1h30m0s` →
+ * `1h30m`, `2m0s` → `2m`. Anything else is returned unchanged.
+ */
+export function compactGoDuration(text: string): string {
+  if (!/^\d+h\d+m[\d.]+s$|^\d+m[\d.]+s$/.test(text)) return text;
+  const compact = text.replace(/(?<=[hm])0m(?=0s$)/, '').replace(/(?<=[hm])0s$/, '');
+  return compact === '' ? text : compact;
+}

@@ -1,1 +1,1 @@
-export { parseDuration, formatGoDuration, msToNanoseconds } from './duration.js';
+export { parseDuration, formatGoDuration, compactGoDuration, msToNanoseconds } from './duration.js';

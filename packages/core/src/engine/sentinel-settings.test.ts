@@ -75,12 +75,12 @@ describe('settings: reading and changing', () => {
   it('shows env keys with the configured value next to runtime keys with the effective value, and emits settings_change', async () => {
     const f = setup({ settings: { poll_interval: 6 * 3_600_000 } });
     let view = await f.sentinel.settingsView();
-    expect(view).toMatchObject({ SENTINEL_POLL_INTERVAL: '6h0m0s', poll_interval: '6h0m0s', default_policy: 'manual', paused: 'false' });
+    expect(view).toMatchObject({ SENTINEL_POLL_INTERVAL: '6h', poll_interval: '6h', default_policy: 'manual', paused: 'false' });
     expect(Object.values(view).every((v) => typeof v === 'string')).toBe(true);
 
     await f.set({ poll_interval: '4h', paused: 'true' });
     view = await f.sentinel.settingsView();
-    expect(view).toMatchObject({ SENTINEL_POLL_INTERVAL: '6h0m0s', poll_interval: '4h0m0s', SENTINEL_PAUSED: 'false', paused: 'true' });
+    expect(view).toMatchObject({ SENTINEL_POLL_INTERVAL: '6h', poll_interval: '4h0m0s', SENTINEL_PAUSED: 'false', paused: 'true' });
     const change = f.events.find((e) => e.type === 'settings_change');
     expect(change?.data).toMatchObject({ changes: { poll_interval: '4h0m0s', paused: 'true' } });
   });

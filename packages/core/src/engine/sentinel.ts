@@ -16,6 +16,7 @@ import type {
   TagsResponse,
   VersionsResponse,
 } from '../contract/native.js';
+import { compactGoDuration } from '../config/duration.js';
 import { ConflictError, errorMessage, ForbiddenError, InvalidError, NotFoundError, UnavailableError, UpstreamError } from '../errors/index.js';
 import { createEventBus } from '../events/event-bus.js';
 import type { EventBus } from '../events/event-bus.js';
@@ -896,12 +897,14 @@ export function createSentinel(options: SentinelOptions) {
      * and its runtime key with the effective value (a stored override wins).
      */
     async settingsView(): Promise<Record<string, string>> {
+      // Configured values read as people write them (`6h`, as the seed shows); a runtime
+      // override reads as stored, in the form its POST answered (`4h0m0s`).
       const configured = settings.configuredFormatted();
       const effective = await settings.formatted();
       const out: Record<string, string> = {};
       for (const key of SETTING_KEYS) {
-        out[settingEnv(key)] = configured[key];
-        out[key] = effective[key];
+        out[settingEnv(key)] = compactGoDuration(configured[key]);
+        out[key] = (await settings.override(key)) === undefined ? compactGoDuration(configured[key]) : effective[key];
       }
       return out;
     },
