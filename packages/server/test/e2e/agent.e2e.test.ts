@@ -1,4 +1,6 @@
 import { execFile } from 'node:child_process';
+import { createHmac, timingSafeEqual } from 'node:crypto';
+import { createServer as createHttpServer } from 'node:http';
 import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { createServer } from 'node:net';
 import { hostname, tmpdir } from 'node:os';
@@ -24,6 +26,9 @@ let dir: string;
 let server: RunningServer;
 let client: SentinelClient;
 let token: string;
+/** Set by the first test: the vulnerabilities the feed gives this machine's packages. */
+let expectedCves: string[] = [];
+let criticalCve = '';
 
 interface Installed {
   name: string;
@@ -166,6 +171,8 @@ describe('sentinel-agent on this machine', () => {
     expect(nvdMatch).toMatchObject({ source: 'nvd', severity: 'critical', method: 'vendor_product' });
     const found = (await client.inventory.assetVulnerabilities(1)).vulnerabilities.map((v) => v.cve);
     expect(found).toEqual(expect.arrayContaining([...cves, nvdCve]));
+    expectedCves = [...cves, nvdCve];
+    criticalCve = nvdCve;
     expect((await client.inventory.vulnerability(nvdCve)).affected_assets.map((a) => a.id)).toEqual([1]);
 
     // Nothing changed on the machine: the second run sends an (empty) delta, and the inventory stays whole.
@@ -176,6 +183,70 @@ describe('sentinel-agent on this machine', () => {
     expect(second.stderr).toContain(`accepted: asset 1 (`);
     expect((await client.inventory.asset(1)).software_count).toBe(expectedCount);
     expect(JSON.parse(await readFile(state, 'utf8'))).toMatchObject({ last: { asset_id: 1, server: server.url } });
+  });
+
+  it('an enrolled agent is a system: its audit, the compliance status and signed webhooks follow from its real packages', async () => {
+    expect(expectedCves.length).toBeGreaterThan(0);
+    const secret = 'agent-e2e-webhook-secret';
+    const received: Array<{ raw: string; signature: string; body: { event: string; data: Record<string, unknown> } }> = [];
+    const receiver = createHttpServer((req, res) => {
+      const chunks: Buffer[] = [];
+      req.on('data', (c: Buffer) => chunks.push(c));
+      req.on('end', () => {
+        const raw = Buffer.concat(chunks).toString('utf8');
+        received.push({ raw, signature: String(req.headers['x-signature-256'] ?? ''), body: JSON.parse(raw) as { event: string; data: Record<string, unknown> } });
+        res.end('ok');
+      });
+    });
+    await new Promise<void>((r) => receiver.listen(0, '127.0.0.1', r));
+    const address = receiver.address();
+    const receiverUrl = `http://127.0.0.1:${typeof address === 'object' && address !== null ? address.port : 0}/hook`;
+    try {
+      // The audit API with a JWT, as its documentation shows.
+      const { access_token } = await createSentinelClient({ baseUrl: server.url, retry: 0 }).v1.auth.token({ username: 'admin', password: 'e2e-admin-password' });
+      const api = createSentinelClient({ baseUrl: server.url, token: access_token, retry: 0 });
+      await api.v1.webhooks.create({ url: receiverUrl, events: ['audit.completed', 'vulnerability.critical', 'compliance.failed'], secret });
+      const enrollment = (await api.v1.agents.createEnrollmentToken({ name: 'e2e', expires_days: 1, max_uses: 1 })).data;
+
+      // The real agent enrolls with the token and reports this machine's packages.
+      const state = join(dir, 'enrolled-state.json');
+      const enrolled = await tsx('packages/client/src/agent/cli.ts', ['--once', '--server', server.url, '--enroll', enrollment.token, '--state', state]);
+      expect(enrolled.stderr).not.toContain('error:');
+      expect(enrolled.code).toBe(0);
+      const system = (await api.v1.systems.list()).data.systems.find((s) => s.hostname === hostname() && s.agent_id !== 'local-docker');
+      expect(system).toBeDefined();
+      const agentId = system?.agent_id as string;
+      expect(agentId).toMatch(/^agt_/);
+      // The token allowed one enrollment.
+      const again = await tsx('packages/client/src/agent/cli.ts', ['--once', '--server', server.url, '--enroll', enrollment.token, '--state', join(dir, 'second.json')]);
+      expect(again.code).toBe(1);
+
+      const audit = (await api.v1.systems.audit(agentId, { include_vulnerability_scan: true })).data;
+      expect(audit).toMatchObject({ agent_id: agentId, status: 'completed' });
+      const auditedCves = audit.findings.flatMap((f) => f.vulnerabilities?.map((v) => v.id) ?? []);
+      expect(auditedCves).toEqual(expect.arrayContaining([criticalCve]));
+      expect(audit.findings.some((f) => f.severity === 'critical')).toBe(true);
+
+      const nist = (await api.v1.compliance.status('nist')).data;
+      expect(nist.status).toBe('fail');
+      const fleet = (await api.v1.vulnerabilities.list({ severity: 'critical' })).data;
+      expect(JSON.stringify(fleet)).toContain(criticalCve);
+
+      const deadline = Date.now() + 30_000;
+      while (!(received.some((r) => r.body.event === 'audit.completed') && received.some((r) => r.body.event === 'vulnerability.critical')) && Date.now() < deadline) {
+        await new Promise((r) => setTimeout(r, 100));
+      }
+      const events = received.map((r) => r.body.event);
+      expect(events).toEqual(expect.arrayContaining(['audit.completed', 'vulnerability.critical']));
+      for (const r of received) {
+        const expected = Buffer.from(`sha256=${createHmac('sha256', secret).update(r.raw).digest('hex')}`);
+        const given = Buffer.from(r.signature);
+        expect(given.length === expected.length && timingSafeEqual(given, expected), `signature of ${r.body.event}`).toBe(true);
+      }
+      expect(received.find((r) => r.body.event === 'audit.completed')?.body.data).toMatchObject({ audit_id: audit.id, agent_id: agentId });
+    } finally {
+      await new Promise<void>((r) => receiver.close(() => r()));
+    }
   });
 
   it('says clearly when the key is wrong or the server is unreachable', async () => {
