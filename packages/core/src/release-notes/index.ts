@@ -6,7 +6,6 @@ export {
   matchReleaseSource,
   githubRepoFromSourceUrl,
   releaseRepoFor,
-  OCI_SOURCE_LABEL,
 } from './release-sources.js';
 export type { ReleaseSourceStore } from './release-sources.js';
 export { createReleaseNotesResolver, enrichQueueWithReleaseNotes, releaseTagCandidates } from './release-notes.js';

@@ -2,13 +2,13 @@ import type { ReleaseSource } from '../contract/ops.js';
 import { ReleaseSourcesSchema } from '../contract/ops.js';
 import { InvalidError } from '../errors/index.js';
 import type { StoragePort } from '../ports/storage.js';
+import { githubRepositoryFromSource, OCI_SOURCE_LABEL } from '../ghcr/github-source.js';
 import { parseImageReference } from '../registry/image-reference.js';
 
 const COLLECTION = 'release_sources';
 const KEY = 'mappings';
 
 /** The OCI image label naming the source repository (`https://github.com/org/app`). */
-export const OCI_SOURCE_LABEL = 'org.opencontainers.image.source';
 
 /** Stored image-pattern → GitHub repository mappings, replaced as a whole. */
 export interface ReleaseSourceStore {
@@ -89,11 +89,8 @@ export function matchReleaseSource(image: string, sources: readonly ReleaseSourc
  * `github.com/o/r/tree/main`), else `undefined`.
  */
 export function githubRepoFromSourceUrl(url: string): string | undefined {
-  const m = /^(?:git\+)?(?:(?:https?|git|ssh):\/\/)?(?:[^@/]+@)?(?:www\.)?github\.com[/:]([A-Za-z0-9](?:[A-Za-z0-9-]{0,38}))\/([A-Za-z0-9._-]{1,100})(?:[/#?].*)?$/i.exec(url.trim());
-  if (m === null) return undefined;
-  const repo = (m[2] as string).replace(/\.git$/i, '');
-  if (repo === '' || repo === '.' || repo === '..') return undefined;
-  return `${m[1] as string}/${repo}`;
+  const repository = githubRepositoryFromSource(url);
+  return repository === undefined ? undefined : `${repository.owner}/${repository.repo}`;
 }
 
 /**
