@@ -11,9 +11,9 @@ import { compareVersions, silentLogger } from '@sentinel-kit/core';
 import { startServer } from '../../src/start-server.js';
 import type { RunningServer } from '../../src/start-server.js';
 import { DOCKER_ENGINE_CVE } from '../client/v1-feeds.js';
-import { runCommand } from './stack.js';
 import { setupAdminToken } from './support/first-run.js';
 import { buildTestImage } from './support/images.js';
+import { dockerCli, waitFor } from './support/wait.js';
 
 /**
  * The audit & compliance API against the real engine and registry: a
@@ -22,7 +22,7 @@ import { buildTestImage } from './support/images.js';
  * client, and a webhook receiver on loopback checks the signed deliveries.
  */
 const dockerHost = inject('dockerHost');
-const docker = (args: string[]) => runCommand('docker', ['-H', dockerHost, ...args], { timeoutMs: 120_000 });
+const docker = dockerCli(dockerHost);
 const CONTAINER = 'audit-e2e-risky';
 const ADMIN_PASSWORD = 'e2e-audit-admin-password';
 const SECRET = 'e2e-webhook-secret';
@@ -40,13 +40,6 @@ let receiverUrl: string;
 const received: Received[] = [];
 let adminToken: string;
 
-async function waitFor(what: string, check: () => boolean | Promise<boolean>, timeoutMs = 30_000): Promise<void> {
-  const deadline = Date.now() + timeoutMs;
-  while (!(await check())) {
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((r) => setTimeout(r, 100));
-  }
-}
 
 beforeAll(async () => {
   dir = await mkdtemp(join(tmpdir(), 'sk-audit-e2e-'));
@@ -114,7 +107,7 @@ describe('audit & compliance API against a real Docker Engine', () => {
     const systems = await api.v1.systems.list();
     const host = systems.data.systems.find((s) => s.agent_id === 'local-docker');
     expect(host).toMatchObject({ kind: 'docker_host', status: 'online', software_count: 1 });
-    const engineVersion = (await runCommand('docker', ['-H', dockerHost, 'version', '--format', '{{.Server.Version}}'], { timeoutMs: 30_000 })).stdout.trim();
+    const engineVersion = (await docker(['version', '--format', '{{.Server.Version}}'])).stdout.trim();
 
     const audit = (await api.v1.systems.audit('local-docker', { include_vulnerability_scan: true })).data;
     expect(audit).toMatchObject({ agent_id: 'local-docker', system_kind: 'docker_host', status: 'completed' });
@@ -148,16 +141,16 @@ describe('audit & compliance API against a real Docker Engine', () => {
     expect(nist.controls.find((c) => c.control_id === 'AC-6')?.checks.find((c) => c.check_id === 'docker.docker_socket')).toMatchObject({ status: 'fail', failed_systems: ['local-docker'] });
     expect(nist.controls.find((c) => c.control_id === 'SC-39')?.status).toBe('fail');
 
-    await waitFor('audit.completed and compliance.failed deliveries', () => received.some((r) => r.body.event === 'audit.completed') && received.filter((r) => r.body.event === 'compliance.failed').length === 4);
+    await waitFor('audit.completed and compliance.failed deliveries', () => received.some((r) => r.body.event === 'audit.completed') && received.filter((r) => r.body.event === 'compliance.failed').length === 4, { timeoutMs: 30_000, intervalMs: 100 });
     const completed = received.find((r) => r.body.event === 'audit.completed') as Received;
     expect(signed(completed)).toBe(true);
     expect(completed.body.data).toMatchObject({ audit_id: audit.id, agent_id: 'local-docker' });
     expect(received.every(signed)).toBe(true);
     if (affected) {
-      await waitFor('vulnerability.critical', () => received.some((r) => r.body.event === 'vulnerability.critical'));
+      await waitFor('vulnerability.critical', () => received.some((r) => r.body.event === 'vulnerability.critical'), { timeoutMs: 30_000, intervalMs: 100 });
       expect(received.find((r) => r.body.event === 'vulnerability.critical')?.body.data).toMatchObject({ agent_id: 'local-docker', vulnerabilities: [{ id: 'CVE-2024-41110', package: 'moby' }] });
     }
-    await waitFor('the delivery log', async () => (await api.v1.webhooks.deliveries(hook.id)).data.deliveries.every((d) => d.status === 'delivered'));
+    await waitFor('the delivery log', async () => (await api.v1.webhooks.deliveries(hook.id)).data.deliveries.every((d) => d.status === 'delivered'), { timeoutMs: 30_000, intervalMs: 100 });
     const log = (await api.v1.webhooks.deliveries(hook.id)).data.deliveries;
     expect(log.length).toBe(received.length);
     expect(log.every((d) => d.attempts.length === 1 && d.attempts[0]?.status_code === 200)).toBe(true);

@@ -8,9 +8,9 @@ import { silentLogger } from '@sentinel-kit/core';
 import { createDockerodeEngine } from '../../src/adapters/dockerode-engine.js';
 import { startServer } from '../../src/start-server.js';
 import type { RunningServer } from '../../src/start-server.js';
-import { runCommand } from './stack.js';
 import { setupAdminToken } from './support/first-run.js';
 import { buildTestImage } from './support/images.js';
+import { dockerCli, removeContainers, waitFor } from './support/wait.js';
 
 /**
  * Settings that change behaviour, proven against a real Docker Engine and a
@@ -21,7 +21,7 @@ import { buildTestImage } from './support/images.js';
 const dockerHost = inject('dockerHost');
 const registryAddr = inject('registryAddr');
 const engine = createDockerodeEngine({ dockerHost });
-const docker = (args: string[]) => runCommand('docker', ['-H', dockerHost, ...args], { timeoutMs: 120_000 });
+const docker = dockerCli(dockerHost);
 const repo = (name: string) => `${registryAddr}/e2e-behaviour/${name}`;
 const CONTAINERS = ['hooked-app', 'backup-app', 'fragile-app'];
 
@@ -29,15 +29,6 @@ let server: RunningServer;
 let client: SentinelClient;
 let dataDir: string;
 
-async function waitFor<T>(what: string, probe: () => Promise<T | undefined | false> | T | undefined | false, timeoutMs = 90_000): Promise<T> {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    const value = await probe();
-    if (value !== undefined && value !== false) return value;
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((r) => setTimeout(r, 250));
-  }
-}
 
 /** Wait until the container has more than `count` history records and return the newest (the update finished one way or another). */
 async function nextRecord(name: string, count: number) {
@@ -85,13 +76,7 @@ beforeAll(async () => {
 
 afterAll(async () => {
   await server?.close();
-  for (const name of CONTAINERS) await docker(['rm', '-f', name]).catch(() => undefined);
-  await docker(['ps', '-aq', '--filter', 'name=sentinel-old']).then(
-    async ({ stdout }) => {
-      for (const id of stdout.split('\n').filter(Boolean)) await docker(['rm', '-f', id]).catch(() => undefined);
-    },
-    () => undefined,
-  );
+  await removeContainers(dockerHost, CONTAINERS);
   if (dataDir) await rm(dataDir, { recursive: true, force: true });
 });
 

@@ -9,9 +9,9 @@ import { silentLogger } from '@sentinel-kit/core';
 import type { ImageResult } from '@sentinel-kit/core/contract';
 import { startServer } from '../../src/start-server.js';
 import type { RunningServer } from '../../src/start-server.js';
-import { runCommand } from './stack.js';
 import { setupAdminToken } from './support/first-run.js';
 import { buildTestImage } from './support/images.js';
+import { dockerCli, waitFor } from './support/wait.js';
 
 /**
  * Image scanning end to end: an image that carries a real Debian 12 dpkg
@@ -23,7 +23,7 @@ import { buildTestImage } from './support/images.js';
  */
 const dockerHost = inject('dockerHost');
 const registryAddr = inject('registryAddr');
-const docker = (args: string[]) => runCommand('docker', ['-H', dockerHost, ...args], { timeoutMs: 120_000 });
+const docker = dockerCli(dockerHost);
 const core = (path: string): string => readFileSync(new URL(`../../../core/src/inventory/${path}`, import.meta.url), 'utf8');
 
 const REPO = 'e2e/debian-app';
@@ -38,15 +38,6 @@ let registryOnly: string;
 let runningDigest: string;
 let engineName: string;
 
-async function waitFor<T>(what: string, probe: () => Promise<T | undefined | false>, timeoutMs = 120_000): Promise<T> {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    const value = await probe();
-    if (value !== undefined && value !== false) return value;
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((r) => setTimeout(r, 250));
-  }
-}
 
 async function image(fullTag: string): Promise<ImageResult | undefined> {
   const { results } = await api.imageInventory.searchImages('default', { criteria: { repositories: [REPO] }, rows: 100 });
@@ -118,7 +109,7 @@ describe('image scanning against a real engine and registry', () => {
     const scanned = await waitFor('the running image to be scanned', async () => {
       const found = await image(running);
       return found?.scan_status === 'SCANNED' || found?.scan_status === 'SCAN_FAILED' ? found : undefined;
-    });
+    }, { timeoutMs: 120_000 });
     expect(scanned).toMatchObject({
       full_tag: running,
       registry: registryAddr,
@@ -194,7 +185,7 @@ describe('image scanning against a real engine and registry', () => {
     const scanned = await waitFor('the registry tag to be scanned', async () => {
       const found = await image(registryOnly);
       return found?.scan_status === 'SCANNED' || found?.scan_status === 'SCAN_FAILED' ? found : undefined;
-    });
+    }, { timeoutMs: 120_000 });
     expect(scanned).toMatchObject({ scan_status: 'SCANNED', packages: 9, fixes_available: 2, is_running: false });
     expect(scanned.manifest_digest).toMatch(/^sha256:[a-f0-9]{64}$/);
     expect((await api.imageInventory.searchRepositories('default', { query: 'debian-app' })).results[0]).toMatchObject({ all_tags: 2, scanned_tags: 2 });

@@ -8,9 +8,9 @@ import { createDockerodeEngine } from '../../src/adapters/dockerode-engine.js';
 import { startServer } from '../../src/start-server.js';
 import type { RunningServer } from '../../src/start-server.js';
 import { silentLogger } from '@sentinel-kit/core';
-import { runCommand } from './stack.js';
 import { setupAdminToken } from './support/first-run.js';
 import { buildTestImage } from './support/images.js';
+import { dockerCli, removeContainers, waitFor } from './support/wait.js';
 
 /**
  * The whole update spine against a real Docker Engine and a real registry,
@@ -19,7 +19,7 @@ import { buildTestImage } from './support/images.js';
 const dockerHost = inject('dockerHost');
 const registryAddr = inject('registryAddr');
 const engine = createDockerodeEngine({ dockerHost });
-const docker = (args: string[]) => runCommand('docker', ['-H', dockerHost, ...args], { timeoutMs: 120_000 });
+const docker = dockerCli(dockerHost);
 
 let server: RunningServer;
 let client: SentinelClient;
@@ -29,15 +29,6 @@ const streamAbort = new AbortController();
 let streamDone: Promise<void>;
 const repo = (name: string) => `${registryAddr}/e2e/${name}`;
 
-async function waitFor<T>(what: string, probe: () => Promise<T | undefined> | T | undefined, timeoutMs = 90_000): Promise<T> {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    const value = await probe();
-    if (value !== undefined && value !== false) return value;
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((r) => setTimeout(r, 250));
-  }
-}
 
 /** Run a scan through the API and wait for its scan_complete event. */
 async function scan(): Promise<Record<string, unknown>> {
@@ -121,15 +112,7 @@ afterAll(async () => {
   streamAbort.abort();
   await streamDone;
   await server?.close();
-  for (const name of ['manual-app', 'auto-app', 'broken-app', 'sick-app', 'pinned-app', 'edge-app']) {
-    await docker(['rm', '-f', name]).catch(() => undefined);
-  }
-  await docker(['ps', '-aq', '--filter', 'name=sentinel-old']).then(
-    async ({ stdout }) => {
-      for (const id of stdout.split('\n').filter(Boolean)) await docker(['rm', '-f', id]).catch(() => undefined);
-    },
-    () => undefined,
-  );
+  await removeContainers(dockerHost, ['manual-app', 'auto-app', 'broken-app', 'sick-app', 'pinned-app', 'edge-app']);
   if (dataDir) await rm(dataDir, { recursive: true, force: true });
 });
 
