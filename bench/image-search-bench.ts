@@ -3,6 +3,7 @@ import type { ImageInventoryEntry, ImageVulnerability, ImageWorkload } from '@se
 import type { ImageFacetRequest, ImageSearchRequest, ScanStatus } from '@sentinel-kit/core/contract';
 import { createApp } from '../packages/server/src/app.js';
 import { IMAGE_COLLECTIONS } from '../packages/server/src/inventory/image-scanner.js';
+import { ms, percentile, random } from './bench-helpers.js';
 
 // A 5,000-image inventory searched and faceted: the search engine alone, and
 // through the in-process app (JSON in and out, the stored inventory loaded
@@ -10,18 +11,6 @@ import { IMAGE_COLLECTIONS } from '../packages/server/src/inventory/image-scanne
 const IMAGES = 5000;
 const REPOSITORIES = 500;
 const RUNS = 50;
-
-/** Deterministic pseudo-random numbers, so runs compare. */
-function random(seed: number): () => number {
-  let state = seed >>> 0;
-  return () => {
-    state = (state + 0x6d2b79f5) >>> 0;
-    let t = state;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 const STATUSES: ScanStatus[] = ['SCANNED', 'SCANNED', 'SCANNED', 'SCANNED', 'SCANNED', 'SCANNED', 'NOT_SCANNED', 'PENDING_SCAN', 'SCAN_FAILED'];
 
@@ -108,12 +97,6 @@ function syntheticInventory(): Synthetic[] {
   return out;
 }
 
-function percentile(sorted: number[], p: number): number {
-  const index = Math.ceil((p / 100) * sorted.length) - 1;
-  return sorted[Math.max(0, index)] as number;
-}
-
-const ms = (value: number): number => Math.round(value * 100) / 100;
 
 async function time(run: () => unknown | Promise<unknown>): Promise<{ first: number; p50: number; p99: number }> {
   const t0 = performance.now();

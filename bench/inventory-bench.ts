@@ -1,6 +1,7 @@
 import { createMemoryStorage } from '@sentinel-kit/core';
 import type { InventoryItem } from '../packages/core/src/contract/inventory.js';
 import { createVulnerabilityDatabase } from '../packages/core/src/inventory/index.js';
+import { ms, percentile, random } from './bench-helpers.js';
 
 // One 2,000-item report matched against a synthetic NVD-shaped database of
 // 200,000 CPE criteria. Target: under 100 ms p50 per report.
@@ -10,18 +11,6 @@ const CVES = 50_000;
 const CRITERIA_PER_CVE = 4;
 const ITEMS = 2000;
 const RUNS = 50;
-
-/** Deterministic pseudo-random numbers, so runs compare. */
-function random(seed: number): () => number {
-  let state = seed >>> 0;
-  return () => {
-    state = (state + 0x6d2b79f5) >>> 0;
-    let t = state;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 function pick(next: () => number, n: number): number {
   return Math.floor(next() * n);
@@ -93,13 +82,7 @@ function syntheticReport(): InventoryItem[] {
   return items;
 }
 
-function percentile(sorted: readonly number[], p: number): number {
-  const index = Math.min(sorted.length - 1, Math.ceil((p / 100) * sorted.length) - 1);
-  return sorted[Math.max(0, index)] as number;
-}
-
 const mb = (bytes: number): number => Math.round((bytes / 1048576) * 10) / 10;
-const ms = (value: number): number => Math.round(value * 100) / 100;
 
 export async function runInventoryBench(): Promise<Record<string, unknown>[]> {
   let peakHeap = 0;
