@@ -147,13 +147,10 @@ export function createApp(options: AppOptions): SentinelApp {
     maxSize: options.bodyLimitBytes ?? 1024 * 1024,
     onError: (c) => errorResponse(c, 413, `request body too large (limit ${options.bodyLimitBytes ?? 1024 * 1024} bytes)`),
   });
-  app.use('/api/*', async (c, next) => {
-    // The config import has its own, larger limit (5 MB, as documented): see its route.
-    if (c.req.path === CONFIG_IMPORT_PATH) return next();
-    // Inventory reports (10 MB) and streamed vulnerability feeds have their own limits: see their routes.
-    if (c.req.path === AGENT_REPORT_PATH || c.req.path === VULNERABILITY_IMPORT_PATH) return next();
-    return appBodyLimit(c, next);
-  });
+  // Routes with their own body limit, set in their route files: the config import (5 MB, as
+  // documented), inventory reports (10 MB) and streamed vulnerability feeds.
+  const ownBodyLimit = new Set([CONFIG_IMPORT_PATH, AGENT_REPORT_PATH, VULNERABILITY_IMPORT_PATH]);
+  app.use('/api/*', async (c, next) => (ownBodyLimit.has(c.req.path) ? next() : appBodyLimit(c, next)));
 
   const starters: Array<() => void | Promise<void>> = [];
   const closers: Array<() => void | Promise<void>> = [];
