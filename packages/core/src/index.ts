@@ -29,6 +29,7 @@ export type {
   RegistryAuth,
   ExecResult,
   EngineInfo,
+  PullProgress,
   StoragePort,
   StorageEntry,
   StorageOperation,

@@ -756,7 +756,11 @@ export function createMemoryDocker(options: MemoryDockerOptions = {}): MemoryDoc
     pullImage: (ref, pullOptions) =>
       run('pullImage', [ref, pullOptions], () => {
         if (pullOptions?.signal?.aborted) throw pullOptions.signal.reason;
-        pullLocally(ref);
+        const image = pullLocally(ref);
+        // Progress as an engine reports it: one layer, downloaded, then done.
+        const layer = image.id.slice('sha256:'.length, 'sha256:'.length + 12);
+        pullOptions?.onProgress?.({ status: 'Downloading', layer, current: image.size, total: image.size });
+        pullOptions?.onProgress?.({ status: 'Pull complete', layer });
       }),
 
     inspectImage: (ref) =>

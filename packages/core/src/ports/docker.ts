@@ -8,7 +8,9 @@
  * Conventions every adapter follows:
  * - Containers are addressed by id or by name (without a leading `/`).
  * - A container, image or exec that does not exist rejects with `NotFoundError`.
- * - An engine that cannot be reached rejects with `UnavailableError`.
+ * - An engine that cannot be reached rejects with `UnavailableError`; so does one
+ *   that does not answer within the adapter's request deadline (a frozen engine
+ *   never holds a caller for long). Pulls, exec and stop/restart have their own bounds.
  * - Anything else the engine refuses rejects with `UpstreamError` (the engine's
  *   message is kept; credentials never appear in it).
  */
@@ -97,6 +99,17 @@ export interface ExecResult {
   timedOut: boolean;
 }
 
+/** One progress line of a pull, as the engine reports it (per layer). */
+export interface PullProgress {
+  /** `Pulling fs layer`, `Downloading`, `Extracting`, `Pull complete`, `Digest: …`, `Status: …`. */
+  status: string;
+  /** Layer id the line is about, when it is about one. */
+  layer?: string;
+  /** Bytes done and in all of this layer's current phase, when the engine says. */
+  current?: number;
+  total?: number;
+}
+
 export interface EngineInfo {
   version: string;
   apiVersion: string;
@@ -113,8 +126,11 @@ export interface DockerPort {
   /** Full detail of one container (id or name). */
   inspectContainer(idOrName: string): Promise<ContainerDetail>;
 
-  /** Pull `ref` (`repo:tag` or `repo@digest`); resolves when the image is present locally. */
-  pullImage(ref: string, options?: { auth?: RegistryAuth; signal?: AbortSignal }): Promise<void>;
+  /**
+   * Pull `ref` (`repo:tag` or `repo@digest`); resolves when the image is present locally.
+   * `onProgress` is called for each progress line the engine sends (never after the promise settles).
+   */
+  pullImage(ref: string, options?: { auth?: RegistryAuth; signal?: AbortSignal; onProgress?: (progress: PullProgress) => void }): Promise<void>;
   /** Local image by id or reference; `undefined` when absent. */
   inspectImage(ref: string): Promise<ImageSummary | undefined>;
   listImages(): Promise<ImageSummary[]>;

@@ -12,5 +12,6 @@ export type {
   RegistryAuth,
   ExecResult,
   EngineInfo,
+  PullProgress,
 } from './docker.js';
 export type { StoragePort, StorageEntry, StorageOperation, ListOptions, JsonValue } from './storage.js';
