@@ -5,6 +5,7 @@ export {
   HistoryRecordSchema,
   SnapshotSummarySchema,
   ContainerSchema,
+  FailedUpdateSchema,
   ContainerDetailSchema,
   VersionsResponseSchema,
   TagsResponseSchema,
@@ -34,6 +35,7 @@ export {
   HealthResponseSchema,
 } from './native.js';
 export type {
+  FailedUpdate,
   ErrorBody,
   Policy,
   PolicySource,

@@ -37,6 +37,15 @@ export const SnapshotSummarySchema = z.object({
 });
 export type SnapshotSummary = z.infer<typeof SnapshotSummarySchema>;
 
+/** The last update of a version that failed (rolled back): not retried automatically until a newer version appears or a user retries. */
+export const FailedUpdateSchema = z.object({
+  target_image: z.string(),
+  error: z.string(),
+  /** RFC 3339. */
+  failed_at: z.string(),
+});
+export type FailedUpdate = z.infer<typeof FailedUpdateSchema>;
+
 export const ContainerSchema = z.object({
   id: z.string(),
   name: z.string(),
@@ -54,6 +63,8 @@ export const ContainerSchema = z.object({
   update_available: z.boolean().optional(),
   newer_versions: z.array(z.string()).optional(),
   self: z.boolean().optional(),
+  /** Present when the last update to the pending version failed and was rolled back. */
+  failed_update: FailedUpdateSchema.optional(),
 });
 export type Container = z.infer<typeof ContainerSchema>;
 
@@ -136,6 +147,8 @@ export const QueueItemSchema = z.object({
   /** `version` for a newer tag, `digest` for a re-pushed tag. */
   kind: z.enum(['version', 'digest']),
   detected_at: z.string(),
+  /** Present when an update to `target_image` failed: it waits for a user to retry it (approve). */
+  failed_update: FailedUpdateSchema.optional(),
 });
 export type QueueItem = z.infer<typeof QueueItemSchema>;
 

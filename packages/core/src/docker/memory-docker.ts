@@ -716,6 +716,7 @@ export function createMemoryDocker(options: MemoryDockerOptions = {}): MemoryDoc
       const copy: Record<string, unknown> = {};
       for (const [key, value] of Object.entries(arg)) {
         if (value instanceof AbortSignal) copy[key] = '[AbortSignal]';
+        else if (typeof value === 'function') copy[key] = '[Function]';
         else if (key === 'auth' && isRecord(value)) copy[key] = { ...clone(value), password: '***' };
         else copy[key] = clone(value);
       }

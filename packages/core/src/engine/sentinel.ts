@@ -49,7 +49,16 @@ import { createSettingsStore, SETTING_KEYS, settingEnv } from '../settings/setti
 import type { SettingKey, SettingsStore, SettingValues } from '../settings/settings.js';
 import { createUpdateLocks } from '../updates/update-locks.js';
 import { createUpdateTransaction } from '../updates/update-transaction.js';
-import type { HealthGateOptions, UpdateOptions, UpdateResult } from '../updates/update-transaction.js';
+import type { HealthGateOptions } from '../updates/health-gate.js';
+import type { UpdateOptions, UpdateResult } from '../updates/update-result.js';
+import { createUpdateJournal } from '../journal/journal.js';
+import type { UpdateJournal } from '../journal/journal.js';
+import { recoverEntry, settleOrphanedAside } from '../journal/recover-journal.js';
+import { withoutSetAside } from '../journal/managed-docker.js';
+import { createEngineWatch } from './engine-watch.js';
+import type { EngineStatus, EngineWatch } from './engine-watch.js';
+import { createFailedUpdates } from './failed-updates.js';
+import type { FailedUpdates } from './failed-updates.js';
 import { isVersionTag, newerVersions, pickTarget } from '../versions/index.js';
 
 export interface SentinelOptions {
@@ -68,21 +77,29 @@ export interface SentinelOptions {
   registry?: RegistryClient;
   /** Events kept for `Last-Event-ID` replay. @default 1000 */
   eventBufferSize?: number;
-  /** How often an unreachable engine is retried. @default 10 s */
+  /** How often an unreachable engine is retried (and an interrupted transaction whose engine was away). @default 5 s */
   engineRetryMs?: number;
+  /** How often a connected engine is pinged, so health reflects it within seconds. @default 5 s */
+  engineCheckMs?: number;
   /** Health-gate polling interval. @default 500 ms */
   healthPollMs?: number;
 }
 
-export interface EngineStatus {
-  connected: boolean;
-  /** Why the engine is not reachable, when it is not. */
-  error?: string;
-  /** Engine version when connected. */
-  version?: string;
-  checked_at: string | null;
-}
+export type { EngineStatus } from './engine-watch.js';
 
+/** What one recovery pass did with the journal's unfinished entries. */
+export interface RecoveryReport {
+  /** Completed: the new container passed the health gate. */
+  finished: number;
+  /** The old container restored under its name. */
+  rolled_back: number;
+  /** Interrupted before the container was changed. */
+  unchanged: number;
+  /** Left open for a later pass (container busy or engine unreachable). */
+  pending: number;
+  /** Set-aside containers without a journal entry that were put back or removed. */
+  orphans: number;
+}
 export interface ScanSummary {
   started_at: string;
   finished_at: string;
@@ -93,6 +110,10 @@ export interface ScanSummary {
   rolled_back: number;
   failed: number;
   skipped: number;
+  /** Containers not checked because an update, rollback or action held their lock. */
+  locked: number;
+  /** Their names. */
+  locked_containers: string[];
   /** Containers left out by the scan filters (not checked). */
   excluded: number;
   /**
@@ -105,8 +126,11 @@ export interface ScanSummary {
   updates: Array<{ name: string; current_image: string; target_image: string; newer_versions: string[] }>;
 }
 
-/** Why an automatic update was held back during a scan (it is queued instead). */
-export type HoldReason = 'dry_run' | 'update_delay' | 'maintenance_window' | 'pull_only';
+/**
+ * Why an automatic update was held back during a scan (it is queued instead).
+ * `previously_failed`: an update to this very version failed and was rolled back.
+ */
+export type HoldReason = 'dry_run' | 'update_delay' | 'maintenance_window' | 'pull_only' | 'previously_failed';
 
 const STATE = 'state';
 const FIRST_SEEN = 'update_first_seen';
@@ -122,7 +146,25 @@ const SCHEDULE_KEYS: readonly SettingKey[] = ['poll_interval', 'schedule', 'time
 export function createSentinel(options: SentinelOptions) {
   const clock = options.clock ?? systemClock;
   const logger = options.logger ?? silentLogger;
-  const { storage, docker } = options;
+  const { storage } = options;
+  let started = false;
+  const watch: EngineWatch = createEngineWatch({
+    docker: options.docker,
+    clock,
+    logger,
+    retryMs: options.engineRetryMs ?? 5000,
+    checkIntervalMs: options.engineCheckMs ?? 5000,
+    onConnected: () => {
+      // Every time the engine (re)appears: finish what was interrupted, then schedule scans.
+      runInBackground('recovery', async () => {
+        await recover();
+        if (started) scheduler.start();
+      });
+    },
+  });
+  // The transaction and recovery see every container; everything else sees managed ones only.
+  const engine = watch.observe(options.docker);
+  const docker = withoutSetAside(engine);
   // Ids start from the clock (µs resolution) so that they keep increasing across
   // restarts: a client resuming with Last-Event-ID never sees ids go backwards.
   const events: EventBus = createEventBus({ clock, startId: clock.now() * 1000, bufferSize: options.eventBufferSize ?? 1000, onListenerError: (e) => logger.warn('event listener failed', { error: errorMessage(e) }) });
@@ -130,6 +172,8 @@ export function createSentinel(options: SentinelOptions) {
   const queue: UpdateQueue = createUpdateQueue(storage);
   const history: HistoryStore = createHistoryStore(storage);
   const locks = createUpdateLocks();
+  const journal: UpdateJournal = createUpdateJournal(storage, clock);
+  const failedUpdates: FailedUpdates = createFailedUpdates(storage);
   const hookStore: HookStore = createHookStore(storage);
   const credentials = options.credentials ?? ((): undefined => undefined);
   const registry: RegistryClient =
@@ -148,13 +192,11 @@ export function createSentinel(options: SentinelOptions) {
       return undefined;
     }
   };
-  const tx = createUpdateTransaction({ docker, history, events, clock, logger, authFor });
+  const tx = createUpdateTransaction({ docker: engine, history, events, clock, logger, journal, authFor });
   const background = new Set<Promise<unknown>>();
   let currentScan: Promise<ScanSummary> | undefined;
-  let engineStatus: EngineStatus = { connected: false, checked_at: null };
-  let engineTimer: ReturnType<Clock['setTimeout']> | undefined;
   let wake: { at: number; timer: ReturnType<Clock['setTimeout']> } | undefined;
-  let started = false;
+  let recoveryTimer: ReturnType<Clock['setTimeout']> | undefined;
 
   const runInBackground = (label: string, work: () => Promise<unknown>): void => {
     const p = work()
@@ -211,6 +253,8 @@ export function createSentinel(options: SentinelOptions) {
 
   /** Put a detected update in the queue (and announce it when it is new or changed). */
   const enqueue = async (c: ContainerSummary, result: Extract<CheckResult, { status: 'update_available' }>): Promise<boolean> => {
+    const failed = await failedUpdates.get(queueKey(c.name));
+    const failedHere = failed !== undefined && (failed.target_image === result.target_image || failed.target_image === result.auto_target_image);
     const item: QueueItem = {
       container_name: c.name,
       current_image: c.image,
@@ -222,6 +266,7 @@ export function createSentinel(options: SentinelOptions) {
       target_image: result.target_image,
       kind: result.kind,
       detected_at: new Date(clock.now()).toISOString(),
+      ...(failedHere ? { failed_update: failed } : {}),
     };
     const change = await queue.upsert(item);
     if (change !== 'unchanged') {
@@ -294,29 +339,39 @@ export function createSentinel(options: SentinelOptions) {
     const graph = await dependencyGraph();
     const dependents = transitiveDependents(name, graph);
     if (dependents.length === 0) return none;
-    const stopped: string[] = [];
+    const stopped: Array<{ name: string; release: () => void }> = [];
     const timeoutSeconds = await settings.get('stop_timeout');
     return {
       async stop() {
         for (const d of [...dependents].reverse()) {
+          // A dependent stays locked while it is stopped for the update: nobody else acts on it meanwhile.
+          const release = locks.tryAcquire(queueKey(d), `stopped while ${name} is updated`);
+          if (release === undefined) continue;
           try {
             const detail = await docker.inspectContainer(d);
-            if (!detail.runtime.running || isSelfProtected(detail.labels) || locks.isLocked(queueKey(d))) continue;
+            if (!detail.runtime.running || isSelfProtected(detail.labels)) {
+              release();
+              continue;
+            }
             await docker.stopContainer(detail.id, { timeoutSeconds });
-            stopped.push(d);
+            stopped.push({ name: d, release });
             events.publish({ type: 'container_state', container_name: d, message: `${d} stopped while ${name} is updated`, data: { action: 'stop', reason: 'dependency', dependency: name } });
           } catch (error) {
+            release();
             logger.warn('could not stop a dependent before an update', { name, dependent: d, error: errorMessage(error) });
           }
         }
       },
       async restart() {
-        for (const d of orderByDependencies(stopped, graph)) {
+        const releases = new Map(stopped.map((x) => [x.name, x.release]));
+        for (const d of orderByDependencies([...releases.keys()], graph)) {
           try {
             await docker.startContainer(d);
             events.publish({ type: 'container_state', container_name: d, message: `${d} started again after ${name} was updated`, data: { action: 'start', reason: 'dependency', dependency: name } });
           } catch (error) {
             logger.warn('could not restart a dependent after an update', { name, dependent: d, error: errorMessage(error) });
+          } finally {
+            releases.get(d)?.();
           }
         }
       },
@@ -353,9 +408,19 @@ export function createSentinel(options: SentinelOptions) {
       if (result.outcome === 'success' || result.outcome === 'identical') {
         await dequeue(queueKey(name), 'Removed from queue (updated)');
         await forgetSeen(queueKey(name));
+        await failedUpdates.forget(queueKey(name));
       }
-      if (result.outcome === 'rolled_back') await applyRollbackPolicy(name);
+      if (result.outcome === 'rolled_back') {
+        // Not retried automatically: the next scan queues it, saying why, until a newer version appears.
+        await failedUpdates.remember(queueKey(name), { target_image: targetImage, error: result.error ?? 'rolled back', failed_at: new Date(clock.now()).toISOString() });
+        await applyRollbackPolicy(name);
+      }
+      if (result.recoveryPending === true) scheduleRecovery();
       return result;
+    } catch (error) {
+      // Whatever broke, an open journal entry is carried to an end by recovery.
+      scheduleRecovery();
+      throw error;
     } finally {
       // Dependents come back whatever happened: after success, after a rollback, after a failure.
       await restartDependents();
@@ -398,24 +463,58 @@ export function createSentinel(options: SentinelOptions) {
     wake = { at, timer };
   };
 
-  const markEngine = (status: EngineStatus): void => {
-    const changed = status.connected !== engineStatus.connected;
-    engineStatus = status;
-    if (changed) {
-      if (status.connected) logger.info('Docker engine connected', { version: status.version });
-      else logger.warn('Docker engine unreachable; retrying', { error: status.error });
+  /**
+   * Carry every unfinished journal entry to an end (finished or rolled back,
+   * with its history record), then settle set-aside containers no entry owns.
+   * An entry whose container is locked belongs to an attempt still running here.
+   */
+  const recover = async (): Promise<RecoveryReport> => {
+    const report: RecoveryReport = { finished: 0, rolled_back: 0, unchanged: 0, pending: 0, orphans: 0 };
+    const open = await journal.open();
+    const deps = { docker: engine, history, events, clock, logger, journal };
+    const g = open.length === 0 ? undefined : await gate();
+    for (const entry of open) {
+      const key = queueKey(entry.container_name, entry.host_id);
+      const release = locks.tryAcquire(key, 'recovery');
+      if (release === undefined || g === undefined) {
+        report.pending++;
+        continue;
+      }
+      try {
+        const outcome = await recoverEntry(deps, entry, g);
+        report[outcome]++;
+        if (outcome === 'rolled_back' && entry.kind === 'update') {
+          await failedUpdates.remember(key, { target_image: entry.target.image, error: 'interrupted and rolled back on recovery', failed_at: new Date(clock.now()).toISOString() });
+        }
+        if (outcome === 'finished' && entry.kind === 'update') {
+          await dequeue(key, 'Removed from queue (updated)');
+          await failedUpdates.forget(key);
+        }
+      } catch (error) {
+        report.pending++;
+        logger.warn('recovery of an interrupted transaction must wait', { name: entry.container_name, journal_id: entry.id, error: errorMessage(error) });
+      } finally {
+        release();
+      }
     }
+    const stillOpen = new Set((await journal.open()).map((e) => e.id));
+    try {
+      report.orphans = (await settleOrphanedAside(deps, stillOpen, (name) => locks.isLocked(queueKey(name)))).filter((o) => o.action !== 'kept').length;
+    } catch (error) {
+      logger.warn('could not look for set-aside containers', { error: errorMessage(error) });
+    }
+    if (report.pending > 0) scheduleRecovery();
+    if (open.length > 0 || report.orphans > 0) logger.info('recovery done', { ...report });
+    return report;
   };
 
-  const probeEngine = async (): Promise<boolean> => {
-    try {
-      const info = await docker.ping();
-      markEngine({ connected: true, version: info.version, checked_at: new Date(clock.now()).toISOString() });
-      return true;
-    } catch (error) {
-      markEngine({ connected: false, error: errorMessage(error), checked_at: new Date(clock.now()).toISOString() });
-      return false;
-    }
+  /** Try recovery again soon (an entry was left open while its container was busy or the engine away). */
+  const scheduleRecovery = (): void => {
+    if (!started || recoveryTimer !== undefined) return;
+    recoveryTimer = clock.setTimeout(() => {
+      recoveryTimer = undefined;
+      if (watch.status().connected) runInBackground('recovery', recover);
+    }, options.engineRetryMs ?? 5000);
   };
 
   /** One scan. With `only`, just those containers (a registry push); the last-scan time is kept for full scans. */
@@ -431,6 +530,8 @@ export function createSentinel(options: SentinelOptions) {
       rolled_back: 0,
       failed: 0,
       skipped: 0,
+      locked: 0,
+      locked_containers: [],
       excluded: 0,
       held: 0,
       errors: [],
@@ -440,9 +541,10 @@ export function createSentinel(options: SentinelOptions) {
     try {
       listed = await docker.listContainers();
     } catch (error) {
-      await probeEngine();
+      await watch.probe();
       throw new UnavailableError(`scan could not list containers: ${errorMessage(error)}`, { cause: error });
     }
+    await dropVanished(listed);
     const s = await settings.all();
     const excluded = compileScanFilters(s.filters);
     const containers = listed.filter((c) => !excluded(c.name) && (only === undefined || only.has(c.name)));
@@ -451,6 +553,8 @@ export function createSentinel(options: SentinelOptions) {
     const decided = await mapWithConcurrency(containers, s.scan_concurrency, async (c) => {
       const { policy } = await policyOf(c);
       if (policy === 'pinned') return { c, policy, result: { status: 'skipped', reason: 'pinned' } as CheckResult };
+      // Being updated, rolled back or acted on: what the registry says is decided on the next scan.
+      if (locks.isLocked(queueKey(c.name))) return { c, policy, result: { status: 'skipped', reason: 'locked' } as CheckResult };
       return { c, policy, result: await check(c, lookup) };
     });
 
@@ -467,7 +571,15 @@ export function createSentinel(options: SentinelOptions) {
       });
       if (until !== undefined) wakeAt(until);
     };
+    const lockedSkip = (name: string): void => {
+      summary.locked++;
+      summary.locked_containers.push(name);
+    };
     for (const { c, policy, result } of decided) {
+      if (result.status === 'skipped' && result.reason === 'locked') {
+        lockedSkip(c.name);
+        continue;
+      }
       summary.checked++;
       if (result.status === 'skipped') summary.skipped++;
       if (result.status === 'failed') {
@@ -488,9 +600,11 @@ export function createSentinel(options: SentinelOptions) {
       const key = queueKey(c.name);
       const version = result.kind === 'digest' ? result.ignore_id : (result.auto_target_image ?? result.target_image);
       const seenAt = await firstSeen(key, version);
-      if (policy === 'auto' && result.auto_target_image !== undefined && !locks.isLocked(key)) {
+      if (policy === 'auto' && result.auto_target_image !== undefined) {
         const now = clock.now();
-        if (s.dry_run) await hold(c, result, 'dry_run');
+        const failed = await failedUpdates.get(key);
+        if (failed?.target_image === result.auto_target_image) await hold(c, result, 'previously_failed');
+        else if (s.dry_run) await hold(c, result, 'dry_run');
         else if (now - seenAt < s.update_delay) await hold(c, result, 'update_delay', seenAt + s.update_delay);
         else if (!isWithinWindow(window, now, s.timezone)) await hold(c, result, 'maintenance_window', nextWindowOpening(window, now, s.timezone));
         else if (s.pull_only && (await storage.get(PULLED, `${key}|${version}`)) !== undefined) await hold(c, result, 'pull_only');
@@ -509,10 +623,16 @@ export function createSentinel(options: SentinelOptions) {
 
     // Auto updates run one at a time: each stops a container, so a scan never takes several down at once.
     for (const { c, target, result: found, version } of autoUpdates) {
-      let release: () => void;
-      try {
-        release = locks.acquire(queueKey(c.name), 'update');
-      } catch {
+      const release = locks.tryAcquire(queueKey(c.name), 'update');
+      if (release === undefined) {
+        lockedSkip(c.name);
+        continue;
+      }
+      // Decided on what the scan listed: act only if the container is still that one.
+      const now = await docker.inspectContainer(c.name).catch(() => undefined);
+      if (now?.id !== c.id) {
+        release();
+        lockedSkip(c.name);
         continue;
       }
       const result = await runUpdate(c.name, target, release).catch((error: unknown) => {
@@ -563,23 +683,24 @@ export function createSentinel(options: SentinelOptions) {
     cron: async () => ({ expression: await settings.get('schedule'), timeZone: await settings.get('timezone') }),
     paused: () => settings.get('paused'),
     run: async () => {
-      if (!engineStatus.connected && !(await probeEngine())) return;
+      if (!watch.status().connected && !(await watch.probe())) return;
       await scan();
     },
   });
 
-  const watchEngine = async (): Promise<void> => {
-    if (!started) return;
-    if (await probeEngine()) {
-      scheduler.start();
-      return;
+  /** Queue entries of local containers that no longer exist go (not while their container is locked: it may be mid-update). */
+  const dropVanished = async (listed: readonly ContainerSummary[]): Promise<void> => {
+    const names = new Set(listed.map((c) => c.name));
+    for (const item of await queue.list()) {
+      if (item.host_id !== '' || names.has(item.container_name) || locks.isLocked(item.key)) continue;
+      await dequeue(item.key, 'Removed from queue (container no longer exists)');
     }
-    engineTimer = clock.setTimeout(() => void watchEngine(), options.engineRetryMs ?? 10_000);
   };
 
   const toContainer = async (c: ContainerSummary): Promise<Container> => {
     const { policy, source } = await policyOf(c);
     const pending = await queue.get(queueKey(c.name));
+    const failed = await failedUpdates.get(queueKey(c.name));
     const health = /\((healthy|unhealthy|health: starting)\)/.exec(c.status)?.[1]?.replace('health: ', '');
     const stack = c.labels['com.docker.compose.project'] ?? c.labels['com.docker.stack.namespace'];
     return {
@@ -597,6 +718,7 @@ export function createSentinel(options: SentinelOptions) {
       update_available: pending !== undefined,
       ...(pending === undefined ? {} : { newer_versions: pending.newer_versions }),
       self: isSelfProtected(c.labels),
+      ...(failed === undefined ? {} : { failed_update: failed }),
     };
   };
 
@@ -620,18 +742,25 @@ export function createSentinel(options: SentinelOptions) {
     docker,
     storage,
     scheduler,
+    journal,
 
-    /** Connect to the engine (retrying while unreachable) and start the schedule: an initial scan, then every poll interval. */
+    /**
+     * Connect to the engine (retrying while unreachable); once it answers, recover
+     * every interrupted transaction, then start the schedule: an initial scan, then
+     * every poll interval. Recovery runs again each time the engine comes back.
+     */
     async start(): Promise<void> {
       if (started) return;
       started = true;
-      await watchEngine();
+      await watch.start();
     },
     /** Stop scheduling and wait for running work to finish, then flush storage. */
     async stop(): Promise<void> {
       started = false;
       scheduler.stop();
-      if (engineTimer !== undefined) clock.clearTimeout(engineTimer);
+      watch.stop();
+      if (recoveryTimer !== undefined) clock.clearTimeout(recoveryTimer);
+      recoveryTimer = undefined;
       if (wake !== undefined) clock.clearTimeout(wake.timer);
       wake = undefined;
       await api.idle();
@@ -643,8 +772,10 @@ export function createSentinel(options: SentinelOptions) {
         await Promise.allSettled([...background, ...(currentScan ? [currentScan] : [])]);
       }
     },
-    engineStatus: (): EngineStatus => ({ ...engineStatus }),
-    probeEngine,
+    engineStatus: (): EngineStatus => watch.status(),
+    probeEngine: (): Promise<boolean> => watch.probe(),
+    /** Run a recovery pass now (it also runs at start and whenever the engine comes back). */
+    recover,
 
     async listContainers(): Promise<Container[]> {
       const all = await docker.listContainers();
@@ -698,11 +829,15 @@ export function createSentinel(options: SentinelOptions) {
     async containerAction(name: string, action: 'start' | 'stop' | 'restart'): Promise<ActionResponse> {
       const c = await findContainer(name);
       assertNotSelf(c);
-      if (locks.isLocked(queueKey(name))) throw new ConflictError(`${name} is being updated; try again when it finishes`);
-      const timeoutSeconds = await settings.get('stop_timeout');
-      if (action === 'start') await docker.startContainer(c.id);
-      else if (action === 'stop') await docker.stopContainer(c.id, { timeoutSeconds });
-      else await docker.restartContainer(c.id, { timeoutSeconds });
+      const release = locks.acquire(queueKey(name), action);
+      try {
+        const timeoutSeconds = await settings.get('stop_timeout');
+        if (action === 'start') await docker.startContainer(c.id);
+        else if (action === 'stop') await docker.stopContainer(c.id, { timeoutSeconds });
+        else await docker.restartContainer(c.id, { timeoutSeconds });
+      } finally {
+        release();
+      }
       const past = action === 'stop' ? 'stopped' : action === 'start' ? 'started' : 'restarted';
       events.publish({ type: 'container_state', container_name: name, message: `${name} ${past}`, data: { action } });
       return { status: past, name, message: `${name} ${past}` };
@@ -808,7 +943,12 @@ export function createSentinel(options: SentinelOptions) {
     async approve(key: string): Promise<ActionResponse> {
       const item = await queue.get(key);
       if (item === undefined) throw new NotFoundError(`no pending update for ${key}`);
-      const c = await findContainer(item.container_name);
+      const c = (await docker.listContainers()).find((x) => x.name === item.container_name);
+      if (c === undefined) {
+        // The container is gone: so is its pending update.
+        await dequeue(key, 'Removed from queue (container no longer exists)');
+        throw new NotFoundError(`container ${item.container_name} no longer exists; its pending update was removed`);
+      }
       assertNotSelf(c);
       await assertNotDryRun();
       startUpdateTo(c, item.target_image);

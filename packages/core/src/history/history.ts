@@ -1,6 +1,6 @@
 import type { HistoryRecord, SnapshotSummary } from '../contract/native.js';
 import type { ContainerSpec } from '../ports/docker.js';
-import type { StoragePort } from '../ports/storage.js';
+import type { StorageOperation, StoragePort } from '../ports/storage.js';
 
 const HISTORY = 'history';
 const HISTORY_BY_CONTAINER = 'history_by_container';
@@ -16,7 +16,8 @@ export interface Snapshot {
 }
 
 export interface HistoryStore {
-  record(record: HistoryRecord): Promise<void>;
+  /** Store a record; `also` are written in the same atomic batch (e.g. closing a journal entry). */
+  record(record: HistoryRecord, also?: StorageOperation[]): Promise<void>;
   /** Newest first; `before` is an exclusive RFC 3339 cursor. */
   list(options: { limit: number; before?: string | undefined }): Promise<HistoryRecord[]>;
   /** Every record, oldest first (exports). */
@@ -44,9 +45,10 @@ export function createHistoryStore(storage: StoragePort, options: HistoryStoreOp
   const nextSuffix = (): string => String(++seq % 1_000_000).padStart(6, '0');
 
   return {
-    async record(record) {
+    async record(record, also = []) {
       const key = `${normaliseTimestamp(record.timestamp)}#${nextSuffix()}`;
       await storage.batch([
+        ...also,
         { op: 'put', collection: HISTORY, key, value: record },
         { op: 'put', collection: HISTORY_BY_CONTAINER, key: `${record.container_name}/${key}`, value: key },
       ]);

@@ -36,7 +36,8 @@ export function createUpdateQueue(storage: StoragePort): UpdateQueue {
         const same =
           existing.target_image === item.target_image &&
           existing.current_image === item.current_image &&
-          existing.newer_versions.join(',') === item.newer_versions.join(',');
+          existing.newer_versions.join(',') === item.newer_versions.join(',') &&
+          JSON.stringify(existing.failed_update) === JSON.stringify(item.failed_update);
         if (same) return 'unchanged';
         // Keep when it was first detected: the age of a pending update matters to users.
         await storage.put(QUEUE, item.key, { ...item, detected_at: existing.detected_at });
