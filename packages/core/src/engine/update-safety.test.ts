@@ -174,7 +174,7 @@ describe('progress', () => {
     // Pull progress comes as several `pulling` events (throttled to one a second, the last line always sent).
     expect(phases.filter((p, i) => p !== phases[i - 1])).toEqual(['started', 'pulling', 'pulled', 'stopping', 'starting', 'health_check', 'outcome:success']);
     expect(phases.filter((p) => p === 'pulling').length).toBeGreaterThan(1);
-    const progress = f.events.find((e) => e.data?.['phase'] === 'pulling' && e.data['layers_total'] !== undefined);
+    const progress = f.events.filter((e) => e.data?.['phase'] === 'pulling' && e.data['layers_total'] !== undefined).at(-1);
     expect(progress?.data).toMatchObject({ layers_total: 1, layers_done: 1, bytes_total: 1_000_000 });
   });
 });
