@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { createMemoryDocker } from '../docker/index.js';
+import type { SentinelEvent } from '../events/index.js';
 import type { ImageBehavior, MemoryDocker } from '../docker/index.js';
 import { createSentinel } from '../engine/sentinel.js';
 import type { Sentinel } from '../engine/sentinel.js';
@@ -159,7 +160,7 @@ describe('journal recovery after a crash at every step', () => {
     await first.startUpdateToVersion('app', '2.0.0');
     await advanceUntil(s.clock, dying.crashed, 'the crash');
     const second = s.engine();
-    const events: Array<{ message: string; data?: Record<string, unknown> }> = [];
+    const events: SentinelEvent[] = [];
     second.events.subscribe((e) => events.push(e));
     await second.start();
     await settled(s.clock, second.idle());
