@@ -84,12 +84,14 @@ export { createHistoryStore, historyToCsv } from './history/index.js';
 export type { HistoryStore, Snapshot } from './history/index.js';
 export { createUpdateTransaction, createUpdateLocks } from './updates/index.js';
 export type { UpdateTransaction, HealthGateOptions, UpdateOutcome, UpdateResult } from './updates/index.js';
+export { createUpdateJournal, asideName, parseAsideName, isAsideName } from './journal/index.js';
+export type { JournalEntry, JournalStep, UpdateJournal, RecoveryOutcome } from './journal/index.js';
 export { checkContainer, scopeFor } from './scan/index.js';
 export type { CheckResult, RegistryLookup } from './scan/index.js';
 export { createScheduler } from './scheduler/index.js';
 export type { Scheduler, SchedulerOptions } from './scheduler/index.js';
 export { createSentinel } from './engine/index.js';
-export type { Sentinel, SentinelOptions, EngineStatus, ScanSummary } from './engine/index.js';
+export type { Sentinel, SentinelOptions, EngineStatus, ScanSummary, RecoveryReport } from './engine/index.js';
 export { PERMISSIONS, ROLES, ROLE_PERMISSIONS, isPermission, roleHas, scopeOf, isRouteAccess } from './auth/index.js';
 export type { Permission, Role, RouteAccess, ScopeAccess } from './auth/index.js';
 export {

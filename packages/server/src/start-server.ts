@@ -87,7 +87,7 @@ export async function startServer(config: ServerConfig, options: { logger?: Logg
   await app.start();
   await sentinel.start();
   if (!sentinel.engineStatus().connected) {
-    logger.warn(`Docker engine not reachable at ${config.dockerHost}; the API is up and the engine is retried every 10s (see GET /api/health)`, {
+    logger.warn(`Docker engine not reachable at ${config.dockerHost}; the API is up and the engine is retried every 5s (see GET /api/health)`, {
       error: sentinel.engineStatus().error,
     });
   }

@@ -1,2 +1,2 @@
 export { createSentinel } from './sentinel.js';
-export type { Sentinel, SentinelOptions, EngineStatus, ScanSummary, HoldReason } from './sentinel.js';
+export type { Sentinel, SentinelOptions, EngineStatus, ScanSummary, HoldReason, RecoveryReport } from './sentinel.js';

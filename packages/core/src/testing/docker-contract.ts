@@ -1,3 +1,4 @@
+import { asideName, parseAsideName } from '../journal/aside-name.js';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import type { ContainerDetail, ContainerSpec, DockerPort } from '../ports/docker.js';
 
@@ -370,6 +371,25 @@ export function describeDockerContract(name: string, factory: DockerContractFact
         expect((await docker.inspectContainer(id)).name).toBe(renamed);
         await expectCode(docker.inspectContainer(n), 'NOT_FOUND');
         expect((await docker.listContainers()).find((c) => c.id === id)?.name).toBe(renamed);
+      });
+
+      it('sets a container aside under its journal name and back, keeping its configuration', async () => {
+        const n = await startFrom(images.runs);
+        const before = await docker.inspectContainer(n);
+        const aside = asideName(n, '0lq2x9k3a1b2');
+        await docker.stopContainer(n, { timeoutSeconds: 2 });
+        await docker.renameContainer(before.id, aside);
+        const setAside = await docker.inspectContainer(before.id);
+        expect(setAside.name).toBe(aside);
+        expect(parseAsideName(setAside.name)).toEqual({ of: n, journalId: '0lq2x9k3a1b2' });
+        expect(setAside.labels).toEqual(before.labels);
+        expect(setAside.spec.env).toEqual(before.spec.env);
+        expect(setAside.restartPolicy).toBe(before.restartPolicy);
+        await docker.renameContainer(before.id, n);
+        await docker.startContainer(before.id);
+        const back = await docker.inspectContainer(n);
+        expect(back.id).toBe(before.id);
+        expect(back.runtime.running).toBe(true);
       });
 
       it('removes a stopped container; a running one only with force', async () => {
