@@ -1,13 +1,11 @@
 import { errorMessage, ForbiddenError } from '../errors/index.js';
-import type { EventBus } from '../events/event-bus.js';
-import type { HistoryStore, Snapshot } from '../history/history.js';
+import type { Snapshot } from '../history/history.js';
 import { describeHookFailure, HOOK_SKIP_EXIT_CODE, runHook } from '../hooks/hooks.js';
 import type { HookRun } from '../hooks/hooks.js';
-import type { UpdateJournal } from '../journal/journal.js';
-import type { Logger } from '../logging/logger.js';
+import type { JournalEntry } from '../journal/journal.js';
+import type { RecoveryDeps } from '../journal/recover-journal.js';
 import { isSelfProtected } from '../policy/resolve-policy.js';
-import type { Clock } from '../ports/clock.js';
-import type { ContainerDetail, DockerPort, RegistryAuth } from '../ports/docker.js';
+import type { ContainerDetail, ContainerSpec, RegistryAuth } from '../ports/docker.js';
 import { formatReference, parseImageReference } from '../registry/image-reference.js';
 import { createAttempt } from './attempt-events.js';
 import type { Attempt, ReplaceRequest } from './attempt-events.js';
@@ -15,13 +13,7 @@ import type { HealthGateOptions } from './health-gate.js';
 import { replaceContainer } from './replace-container.js';
 import type { UpdateOptions, UpdateResult } from './update-result.js';
 
-export interface UpdateTransactionDeps {
-  docker: DockerPort;
-  history: HistoryStore;
-  events: EventBus;
-  clock: Clock;
-  logger: Logger;
-  journal: UpdateJournal;
+export interface UpdateTransactionDeps extends RecoveryDeps {
   /** Registry credentials for a pull, by image reference. */
   authFor?: (imageRef: string) => RegistryAuth | undefined;
 }
@@ -79,7 +71,17 @@ export function createUpdateTransaction(deps: UpdateTransactionDeps): UpdateTran
     }
   };
 
-  const oldOf = (current: ContainerDetail) => ({ id: current.id, image: current.image, image_id: current.imageId, was_running: current.runtime.running, spec: current.spec });
+  /** Journal the intent: the container as it is (what a rollback restores) and what it becomes. */
+  const begin = (kind: 'update' | 'rollback', req: ReplaceRequest, current: ContainerDetail, target: { image: string; spec: ContainerSpec }, removeVolumes = false): Promise<JournalEntry> =>
+    journal.begin({
+      kind,
+      container_name: req.name,
+      host_id: req.hostId ?? '',
+      host_name: req.hostName ?? '',
+      old: { id: current.id, image: current.image, image_id: current.imageId, was_running: current.runtime.running, spec: current.spec },
+      target,
+      finish: { remove_volumes: removeVolumes },
+    });
 
   return {
     async update(req, targetImage, gate, options = {}) {
@@ -88,15 +90,7 @@ export function createUpdateTransaction(deps: UpdateTransactionDeps): UpdateTran
       const attempt = createAttempt({ events, history, clock }, req, { kind: 'update', old_image: oldImage, new_image: targetImage });
       attempt.phase('started', `update started for ${req.name}`);
       const labels = { ...current.spec.labels, ...options.extraLabels };
-      const entry = await journal.begin({
-        kind: 'update',
-        container_name: req.name,
-        host_id: req.hostId ?? '',
-        host_name: req.hostName ?? '',
-        old: oldOf(current),
-        target: { image: targetImage, spec: { ...current.spec, image: targetImage, labels } },
-        finish: { remove_volumes: options.removeVolumes === true },
-      });
+      const entry = await begin('update', req, current, { image: targetImage, spec: { ...current.spec, image: targetImage, labels } }, options.removeVolumes === true);
       const close = journal.closeOperations(entry.id);
 
       /** Stop before anything was changed: one history record, one event. */
@@ -169,15 +163,7 @@ export function createUpdateTransaction(deps: UpdateTransactionDeps): UpdateTran
       const current = await inspectTarget(req.name);
       const attempt = createAttempt({ events, history, clock }, req, { kind: 'rollback', old_image: current.image, new_image: snapshot.image });
       attempt.phase('started', `rollback started for ${req.name}`);
-      const entry = await journal.begin({
-        kind: 'rollback',
-        container_name: req.name,
-        host_id: req.hostId ?? '',
-        host_name: req.hostName ?? '',
-        old: oldOf(current),
-        target: { image: snapshot.image, spec: snapshot.spec },
-        finish: { remove_volumes: false },
-      });
+      const entry = await begin('rollback', req, current, { image: snapshot.image, spec: snapshot.spec });
       if ((await docker.inspectImage(snapshot.spec.image)) === undefined) {
         const pullError = await pull(attempt, snapshot.spec.image);
         if (pullError !== undefined) {

@@ -1,7 +1,6 @@
 import { spawn } from 'node:child_process';
 import type { ChildProcess } from 'node:child_process';
 import { mkdtemp, rm } from 'node:fs/promises';
-import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
@@ -10,6 +9,7 @@ import type { SentinelClient } from '@sentinel-kit/client';
 import { setupAdminToken } from './support/first-run.js';
 import { buildTestImage } from './support/images.js';
 import type { TestImageBehavior } from './support/images.js';
+import { freePort } from './stack.js';
 import { dockerCli, removeContainers, waitFor } from './support/wait.js';
 
 /**
@@ -39,17 +39,6 @@ let dataDir: string;
 let port: number;
 let child: ChildProcess | undefined;
 let token: string | undefined;
-
-function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const srv = createServer();
-    srv.once('error', reject);
-    srv.listen(0, '127.0.0.1', () => {
-      const address = srv.address();
-      srv.close(() => resolve(typeof address === 'object' && address !== null ? address.port : 0));
-    });
-  });
-}
 
 /** Start `sentinel-server` as its own process (the CLI from source), wait until it answers. */
 async function startProcess(): Promise<SentinelClient> {
