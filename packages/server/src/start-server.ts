@@ -9,6 +9,7 @@ import type { Logger, Sentinel } from '@sentinel-kit/core';
 import { createDockerodeEngine } from './adapters/dockerode-engine.js';
 import { createLowdbStorage } from './adapters/lowdb-storage.js';
 import { createApp } from './app.js';
+import { closeConnectionsWithUnreadBodies } from './http/unread-body-close.js';
 import { acquireDataDirLock } from './data-dir-lock.js';
 import type { DataDirLock } from './data-dir-lock.js';
 import { passkeyOptionsFromEnv } from './auth/passkeys.js';
@@ -94,6 +95,8 @@ async function startOwnedServer(config: ServerConfig, options: { logger?: Logger
       },
       () => resolveListen(s),
     );
+    // An answer sent before the body was read (413, early 401/403) closes its connection cleanly.
+    closeConnectionsWithUnreadBodies(s as Parameters<typeof closeConnectionsWithUnreadBodies>[0]);
     s.once('error', reject);
   });
   const address = server.address();
