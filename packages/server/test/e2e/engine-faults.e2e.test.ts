@@ -15,29 +15,60 @@ import { createDockerodeEngine, parseDockerHost } from '../../src/adapters/docke
  */
 interface EngineDoor {
   socketPath: string;
-  frozen: boolean;
+  /** Stop forwarding, on open connections (pooled keep-alive sockets) as on new ones. */
+  freeze(): void;
+  /** Forward again; connections that were frozen are dropped, as their requests were lost. */
+  thaw(): void;
   open(): Promise<void>;
   close(): Promise<void>;
 }
 
 function engineDoor(socketPath: string, enginePath: string): EngineDoor {
   let server: Server | undefined;
+  let frozen = false;
   const sockets = new Set<Socket>();
+  const pairs = new Set<[Socket, Socket]>();
+  const frozenClients = new Set<Socket>();
+  const hold = (client: Socket): void => {
+    frozenClients.add(client);
+    // Read and drop: the engine hears nothing and says nothing.
+    client.on('data', () => undefined);
+    client.resume();
+  };
   const door: EngineDoor = {
     socketPath,
-    frozen: false,
+    freeze() {
+      frozen = true;
+      for (const pair of pairs) {
+        const [client, upstream] = pair;
+        client.unpipe(upstream);
+        upstream.unpipe(client);
+        pairs.delete(pair);
+        hold(client);
+      }
+    },
+    thaw() {
+      frozen = false;
+      for (const client of frozenClients) client.destroy();
+      frozenClients.clear();
+    },
     async open() {
       const s = createServer((client) => {
         sockets.add(client);
         client.on('close', () => sockets.delete(client));
         client.on('error', () => undefined);
-        if (door.frozen) {
-          client.resume();
+        if (frozen) {
+          hold(client);
           return;
         }
         const upstream = connect(enginePath);
         sockets.add(upstream);
-        upstream.on('close', () => sockets.delete(upstream));
+        const pair: [Socket, Socket] = [client, upstream];
+        pairs.add(pair);
+        upstream.on('close', () => {
+          sockets.delete(upstream);
+          pairs.delete(pair);
+        });
         upstream.on('error', () => client.destroy());
         client.on('close', () => upstream.destroy());
         client.pipe(upstream).pipe(client);
@@ -79,7 +110,7 @@ describe('dockerode adapter when the real engine freezes, stops and comes back',
   });
 
   it('rejects with UnavailableError at the deadline while the engine is frozen, then answers again', async () => {
-    door.frozen = true;
+    door.freeze();
     try {
       const started = Date.now();
       const results = await Promise.allSettled([engine.ping(), engine.listContainers(), engine.inspectContainer('anything'), engine.listImages()]);
@@ -90,7 +121,7 @@ describe('dockerode adapter when the real engine freezes, stops and comes back',
       // Reported for the record; the bound itself is what the rejection proves (without it the calls never end).
       process.stderr.write(`[engine-faults] frozen engine: 4 calls rejected after ${Date.now() - started} ms (deadline 1000 ms)\n`);
     } finally {
-      door.frozen = false;
+      door.thaw();
     }
     expect((await engine.ping()).apiVersion).toMatch(/^1\.\d+$/);
   });
