@@ -9,6 +9,9 @@ import type { Logger, Sentinel } from '@sentinel-kit/core';
 import { createDockerodeEngine } from './adapters/dockerode-engine.js';
 import { createLowdbStorage } from './adapters/lowdb-storage.js';
 import { createApp } from './app.js';
+import { closeConnectionsWithUnreadBodies } from './http/unread-body-close.js';
+import { acquireDataDirLock } from './data-dir-lock.js';
+import type { DataDirLock } from './data-dir-lock.js';
 import { passkeyOptionsFromEnv } from './auth/passkeys.js';
 import { oidcOptionsFromEnv } from './auth/oidc.js';
 import { apiV1OptionsFromEnv } from './v1/v1-services.js';
@@ -30,8 +33,21 @@ export interface RunningServer {
  * Start the reference server: lowdb storage under `dataDir`, the Docker engine
  * at `dockerHost`, the native API on `port`. An unreachable engine never stops
  * the server: it says so in the log and in `GET /api/health`, and retries.
+ * The data directory has one owner: a second server or an offline command on
+ * it is refused (`DataDirLockedError` naming the holder's pid) until this one closes.
  */
 export async function startServer(config: ServerConfig, options: { logger?: Logger } = {}): Promise<RunningServer> {
+  const lock = await acquireDataDirLock(resolve(config.dataDir), { command: 'sentinel-server' });
+  try {
+    const server = await startOwnedServer(config, options, lock);
+    return { ...server, close: () => server.close().finally(() => lock.release()) };
+  } catch (error) {
+    await lock.release();
+    throw error;
+  }
+}
+
+async function startOwnedServer(config: ServerConfig, options: { logger?: Logger }, lock: DataDirLock): Promise<RunningServer> {
   // Process settings changed through the API (POST /api/settings/general…) apply from the next start: this one.
   const stored = await readStoredProcessSettings(resolve(config.dataDir));
   config = { ...config, settings: { web_port: config.port, ...config.settings }, ...(stored.web_port === undefined ? {} : { port: stored.web_port }) };
@@ -39,6 +55,10 @@ export async function startServer(config: ServerConfig, options: { logger?: Logg
   const logger = options.logger ?? createPinoLogger({ level: config.logLevel });
   const dataDir = resolve(config.dataDir);
   await mkdir(dataDir, { recursive: true });
+  if (lock.tookOver) {
+    const holder = lock.replaced === undefined ? 'an unreadable lock' : `pid ${lock.replaced.pid} (${lock.replaced.command}, since ${lock.replaced.started_at})`;
+    logger.warn(`took over the stale lock of ${dataDir}: ${holder} no longer runs`, { lock: lock.path });
+  }
   const storage = await createLowdbStorage(join(dataDir, 'sentinel.json'));
   // Process settings: a value stored through the API wins over the environment/flag value.
   const processSetting = <K extends keyof StoredProcessSettings>(key: K): StoredProcessSettings[K] | undefined =>
@@ -75,6 +95,8 @@ export async function startServer(config: ServerConfig, options: { logger?: Logg
       },
       () => resolveListen(s),
     );
+    // An answer sent before the body was read (413, early 401/403) closes its connection cleanly.
+    closeConnectionsWithUnreadBodies(s as Parameters<typeof closeConnectionsWithUnreadBodies>[0]);
     s.once('error', reject);
   });
   const address = server.address();

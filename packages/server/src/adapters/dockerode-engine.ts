@@ -18,6 +18,7 @@ import type {
   ImageSummary,
   RegistryAuth,
 } from '@sentinel-kit/core';
+import { followPull } from './dockerode-pull.js';
 
 export interface DockerodeEngineOptions {
   /**
@@ -29,12 +30,30 @@ export interface DockerodeEngineOptions {
   /** Unix socket path; wins over `dockerHost`. */
   socketPath?: string;
   /**
-   * Deadline of one engine request (stop and restart get their grace period on
-   * top; pulls and exec have their own bounds). On expiry the call rejects with
-   * `UnavailableError`.
-   * @default 30_000
+   * Deadline of one port call, all of its engine requests together (stop and
+   * restart get their grace period on top, pruning gets `pruneTimeoutMs`; pulls
+   * and exec have their own bounds). On expiry the call rejects with
+   * `UnavailableError`, so a frozen engine fails a container route well within 10 s.
+   * @default 8_000
    */
   timeoutMs?: number;
+  /**
+   * Deadline of `ping()`, shorter than the others because health checks poll it.
+   * @default the smaller of 3_000 and `timeoutMs`
+   */
+  pingTimeoutMs?: number;
+  /**
+   * How long a pull may go without a word from the engine, before its answer (the
+   * engine may first talk to the registry for a while) and between the progress lines
+   * it sends for every layer, before it rejects with `UnavailableError`.
+   * @default 120_000
+   */
+  pullIdleTimeoutMs?: number;
+  /**
+   * Deadline of `pruneImages()`, which deletes images one by one on the engine's side.
+   * @default 120_000
+   */
+  pruneTimeoutMs?: number;
   /**
    * TLS material (PEM contents) for a `tcp://` or `https://` engine: the CA that
    * signed the engine's certificate and the client certificate and key the
@@ -303,7 +322,10 @@ export function createDockerodeEngine(options: DockerodeEngineOptions = {}): Doc
       ? connection
       : { ...connection, protocol: 'https', ...(tls.ca === undefined ? {} : { ca: tls.ca }), ...(tls.cert === undefined ? {} : { cert: tls.cert }), ...(tls.key === undefined ? {} : { key: tls.key }) },
   );
-  const timeoutMs = options.timeoutMs ?? 30_000;
+  const timeoutMs = options.timeoutMs ?? 8_000;
+  const pingTimeoutMs = options.pingTimeoutMs ?? Math.min(3_000, timeoutMs);
+  const pullIdleTimeoutMs = options.pullIdleTimeoutMs ?? 120_000;
+  const pruneTimeoutMs = options.pruneTimeoutMs ?? 120_000;
 
   function translate(error: unknown, secrets: readonly string[] = []): Error {
     if (isSentinelError(error)) return error;
@@ -323,45 +345,50 @@ export function createDockerodeEngine(options: DockerodeEngineOptions = {}): Doc
     return new UpstreamError(`Docker engine: ${message}`, status === undefined ? {} : { status });
   }
 
-  /** Run one engine request under the deadline, mapping failures to `SentinelError`s. */
-  async function call<T>(request: (abortSignal: AbortSignal) => Promise<T>, extraMs = 0): Promise<T> {
+  /**
+   * Run one port call, every engine request of it under one shared deadline, mapping
+   * failures to `SentinelError`s. The deadline aborts the requests themselves (the
+   * sockets are destroyed), and its timer ends with the call, so nothing the call
+   * handed out (an exec stream) is cut off later.
+   */
+  async function call<T>(request: (abortSignal: AbortSignal) => Promise<T>, limitMs = timeoutMs): Promise<T> {
+    const controller = new AbortController();
+    const timer = setTimeout(() => controller.abort(Object.assign(new Error(`no answer within ${limitMs} ms`), { name: 'TimeoutError' })), limitMs);
     try {
-      return await request(AbortSignal.timeout(timeoutMs + extraMs));
+      return await request(controller.signal);
     } catch (error) {
       throw translate(error);
-    }
-  }
-
-  /** For requests dockerode cannot abort: stop waiting at the deadline (the socket is dropped with the agent's). */
-  async function raced<T>(request: () => Promise<T>): Promise<T> {
-    let timer: ReturnType<typeof setTimeout> | undefined;
-    const deadline = new Promise<never>((_resolve, reject) => {
-      timer = setTimeout(() => reject(Object.assign(new Error('deadline exceeded'), { name: 'TimeoutError' })), timeoutMs);
-    });
-    try {
-      return await Promise.race([request(), deadline]);
     } finally {
       clearTimeout(timer);
     }
   }
 
-  async function containerStatusLine(id: string): Promise<string | undefined> {
-    const [listed] = await call((abortSignal) => docker.listContainers({ all: true, filters: { id: [id] }, abortSignal }));
+  /** `GET path` answered with JSON, abortable (dockerode's own version, info and image inspect take no signal). */
+  function getJson(path: string, abortSignal: AbortSignal, notFound = 'not found'): Promise<Record<string, unknown>> {
+    return new Promise((resolve, reject) => {
+      docker.modem.dial({ path, method: 'GET', abortSignal, statusCodes: { 200: true, 404: notFound, 500: 'server error' } }, (error, data) =>
+        error ? reject(error) : resolve(asRecord(data)),
+      );
+    });
+  }
+
+  async function containerStatusLine(id: string, abortSignal: AbortSignal): Promise<string | undefined> {
+    const [listed] = await docker.listContainers({ all: true, filters: { id: [id] }, abortSignal });
     return listed?.Status;
   }
 
-  async function imageConfig(imageId: string): Promise<Record<string, unknown> | undefined> {
+  /** Raw image inspect; `undefined` when the engine has no such image. */
+  async function rawImage(ref: string, abortSignal: AbortSignal): Promise<Record<string, unknown> | undefined> {
     try {
-      const info = (await raced(() => docker.getImage(imageId).inspect())) as unknown as Record<string, unknown>;
-      return asRecord(info['Config']);
+      return await getJson(`/images/${ref}/json`, abortSignal, 'no such image');
     } catch (error) {
       if (statusOf(error) === 404) return undefined;
-      throw translate(error);
+      throw error;
     }
   }
 
-  async function containerCountsByImage(): Promise<Map<string, number>> {
-    const all = await call((abortSignal) => docker.listContainers({ all: true, abortSignal }));
+  async function containerCountsByImage(abortSignal: AbortSignal): Promise<Map<string, number>> {
+    const all = await docker.listContainers({ all: true, abortSignal });
     const counts = new Map<string, number>();
     for (const c of all) counts.set(c.ImageID, (counts.get(c.ImageID) ?? 0) + 1);
     return counts;
@@ -384,39 +411,45 @@ export function createDockerodeEngine(options: DockerodeEngineOptions = {}): Doc
   }
 
   /** Tolerate "already in that state" (HTTP 304) for start and stop, as the port promises. */
-  async function idempotent(request: (abortSignal: AbortSignal) => Promise<unknown>, extraMs = 0): Promise<void> {
-    try {
-      await request(AbortSignal.timeout(timeoutMs + extraMs));
-    } catch (error) {
-      if (statusOf(error) === 304) return;
-      throw translate(error);
-    }
+  async function idempotent(request: (abortSignal: AbortSignal) => Promise<unknown>, limitMs = timeoutMs): Promise<void> {
+    await call(async (abortSignal) => {
+      try {
+        await request(abortSignal);
+      } catch (error) {
+        if (statusOf(error) !== 304) throw error;
+      }
+    }, limitMs);
   }
 
   const port: DockerPort = {
     async ping() {
-      const [version, info] = await call(() => raced(() => Promise.all([docker.version(), docker.info() as Promise<unknown>])));
-      const name = asRecord(info)['Name'];
-      return { version: version.Version, apiVersion: version.ApiVersion, os: version.Os, name: typeof name === 'string' ? name : '' };
+      const [version, info] = await call((abortSignal) => Promise.all([getJson('/version', abortSignal), getJson('/info', abortSignal)]), pingTimeoutMs);
+      const text = (value: unknown): string => (typeof value === 'string' ? value : '');
+      return { version: text(version['Version']), apiVersion: text(version['ApiVersion']), os: text(version['Os']), name: text(info['Name']) };
     },
 
     async listContainers() {
-      const all = await call((abortSignal) => docker.listContainers({ all: true, abortSignal }));
-      // The list reports `Image` as the bare image id once the container's tag has
-      // moved to another image (a re-pushed `latest`); the reference the container
-      // was created from is then only in its inspect data.
-      const written = await Promise.all(
-        all.map(async (c) => {
-          if (!/^(sha256:)?[a-f0-9]{12,64}$/.test(c.Image)) return c.Image;
-          try {
-            const info = (await call((abortSignal) => docker.getContainer(c.Id).inspect({ abortSignal }))) as unknown as Record<string, unknown>;
-            const configured = asRecord(info['Config'])['Image'];
-            return typeof configured === 'string' && configured !== '' ? configured : c.Image;
-          } catch {
-            return c.Image;
-          }
-        }),
-      );
+      const { all, written } = await call(async (abortSignal) => {
+        const all = await docker.listContainers({ all: true, abortSignal });
+        // The list reports `Image` as the bare image id once the container's tag has
+        // moved to another image (a re-pushed `latest`); the reference the container
+        // was created from is then only in its inspect data.
+        const written = await Promise.all(
+          all.map(async (c) => {
+            if (!/^(sha256:)?[a-f0-9]{12,64}$/.test(c.Image)) return c.Image;
+            try {
+              const info = (await docker.getContainer(c.Id).inspect({ abortSignal })) as unknown as Record<string, unknown>;
+              const configured = asRecord(info['Config'])['Image'];
+              return typeof configured === 'string' && configured !== '' ? configured : c.Image;
+            } catch (error) {
+              // A deadline is the whole call's, not this container's.
+              if (abortSignal.aborted) throw error;
+              return c.Image;
+            }
+          }),
+        );
+        return { all, written };
+      });
       const summaries: ContainerSummary[] = all.map((c, i) => ({
         id: c.Id,
         name: (c.Names[0] ?? '').replace(/^\//, ''),
@@ -431,10 +464,13 @@ export function createDockerodeEngine(options: DockerodeEngineOptions = {}): Doc
     },
 
     async inspectContainer(idOrName) {
-      const info = (await call((abortSignal) => docker.getContainer(idOrName).inspect({ abortSignal }))) as unknown as Record<string, unknown>;
+      const { info, status, config } = await call(async (abortSignal) => {
+        const info = (await docker.getContainer(idOrName).inspect({ abortSignal })) as unknown as Record<string, unknown>;
+        const [status, image] = await Promise.all([containerStatusLine(String(info['Id']), abortSignal), rawImage(String(info['Image'] ?? ''), abortSignal)]);
+        return { info, status, config: image === undefined ? undefined : asRecord(image['Config']) };
+      });
       const id = String(info['Id']);
       const imageId = String(info['Image'] ?? '');
-      const [status, config] = await Promise.all([containerStatusLine(id), imageConfig(imageId)]);
       const state = asRecord(info['State']);
       const containerConfig = asRecord(info['Config']);
       const native = nativeSpecOf(info, config);
@@ -487,15 +523,23 @@ export function createDockerodeEngine(options: DockerodeEngineOptions = {}): Doc
       const auth: RegistryAuth | undefined = pullOptions?.auth;
       const secrets = auth === undefined ? [] : [auth.password];
       const signal = pullOptions?.signal;
+      // The engine reports progress and failures inside the stream, and may first spend a while
+      // with the registry (token, manifest) before it answers at all: both the answer and
+      // each line after it must come within the idle bound.
+      const answered = new AbortController();
+      const timer = setTimeout(
+        () => answered.abort(Object.assign(new Error(`no answer within ${pullIdleTimeoutMs} ms`), { name: 'TimeoutError' })),
+        pullIdleTimeoutMs,
+      );
       try {
         signal?.throwIfAborted();
-        const pullArgs: Record<string, unknown> = {};
+        const pullArgs: Record<string, unknown> = { abortSignal: signal === undefined ? answered.signal : AbortSignal.any([signal, answered.signal]) };
         if (auth !== undefined) pullArgs['authconfig'] = { ...auth };
-        if (signal !== undefined) pullArgs['abortSignal'] = signal;
         const stream = (await docker.pull(ref, pullArgs)) as NodeJS.ReadableStream;
-        // The engine answers 200 at once and reports failures inside the progress stream.
-        const events = await new Promise<Array<Record<string, unknown>>>((resolve, reject) => {
-          docker.modem.followProgress(stream, (error: Error | null, output: Array<Record<string, unknown>>) => (error ? reject(error) : resolve(output ?? [])));
+        clearTimeout(timer);
+        const events = await followPull((s, done, line) => docker.modem.followProgress(s, done, line), stream, {
+          idleMs: pullIdleTimeoutMs,
+          onProgress: pullOptions?.onProgress,
         });
         signal?.throwIfAborted();
         const failed = events.find((event) => event['error'] !== undefined || event['errorDetail'] !== undefined);
@@ -512,22 +556,20 @@ export function createDockerodeEngine(options: DockerodeEngineOptions = {}): Doc
           throw new NotFoundError(translated.message.replace(/^Docker engine: /, ''));
         }
         throw translated;
+      } finally {
+        clearTimeout(timer);
       }
     },
 
     async inspectImage(ref) {
-      let raw: Record<string, unknown>;
-      try {
-        raw = (await raced(() => docker.getImage(ref).inspect())) as unknown as Record<string, unknown>;
-      } catch (error) {
-        if (statusOf(error) === 404) return undefined;
-        throw translate(error);
-      }
-      return imageSummary(raw, await containerCountsByImage());
+      return call(async (abortSignal) => {
+        const raw = await rawImage(ref, abortSignal);
+        return raw === undefined ? undefined : imageSummary(raw, await containerCountsByImage(abortSignal));
+      });
     },
 
     async listImages() {
-      const [images, counts] = await Promise.all([call((abortSignal) => docker.listImages({ abortSignal })), containerCountsByImage()]);
+      const [images, counts] = await call((abortSignal) => Promise.all([docker.listImages({ abortSignal }), containerCountsByImage(abortSignal)]));
       return images.map((image) => imageSummary(image as unknown as Record<string, unknown>, counts));
     },
 
@@ -536,7 +578,7 @@ export function createDockerodeEngine(options: DockerodeEngineOptions = {}): Doc
     },
 
     async pruneImages() {
-      const result = await call((abortSignal) => docker.pruneImages({ filters: { dangling: { true: true } }, abortSignal }));
+      const result = await call((abortSignal) => docker.pruneImages({ filters: { dangling: { true: true } }, abortSignal }), pruneTimeoutMs);
       const deleted = (result.ImagesDeleted ?? []).map((entry) => entry.Deleted).filter((d): d is string => typeof d === 'string' && d !== '');
       return { removed: deleted, spaceReclaimed: result.SpaceReclaimed ?? 0 };
     },
@@ -564,11 +606,18 @@ export function createDockerodeEngine(options: DockerodeEngineOptions = {}): Doc
       try {
         for (const network of networks) {
           if (network === primary) continue;
-          await call(() => raced(() => docker.getNetwork(network).connect({ Container: created.id, EndpointConfig: asRecord(endpoints[network]) as Docker.EndpointSettings })));
+          await call((abortSignal) =>
+            // dockerode takes the signal out of the body (its types do not declare it).
+            docker.getNetwork(network).connect({
+              Container: created.id,
+              EndpointConfig: asRecord(endpoints[network]) as Docker.EndpointSettings,
+              abortSignal,
+            } as Docker.NetworkConnectOptions),
+          );
         }
       } catch (error) {
         // Half-made containers must not linger under the requested name.
-        await created.remove({ force: true }).catch(() => undefined);
+        await call((abortSignal) => created.remove({ force: true, abortSignal })).catch(() => undefined);
         throw error;
       }
       return created.id;
@@ -580,12 +629,12 @@ export function createDockerodeEngine(options: DockerodeEngineOptions = {}): Doc
 
     async stopContainer(idOrName, stopOptions) {
       const t = stopOptions?.timeoutSeconds ?? 10;
-      await idempotent((abortSignal) => docker.getContainer(idOrName).stop({ t, abortSignal }), t * 1000);
+      await idempotent((abortSignal) => docker.getContainer(idOrName).stop({ t, abortSignal }), timeoutMs + t * 1000);
     },
 
     async restartContainer(idOrName, restartOptions) {
       const t = restartOptions?.timeoutSeconds ?? 10;
-      await call((abortSignal) => docker.getContainer(idOrName).restart({ t, abortSignal }), t * 1000);
+      await call((abortSignal) => docker.getContainer(idOrName).restart({ t, abortSignal }), timeoutMs + t * 1000);
     },
 
     async renameContainer(idOrName, newName) {
@@ -600,17 +649,18 @@ export function createDockerodeEngine(options: DockerodeEngineOptions = {}): Doc
 
     async logs(idOrName, logOptions) {
       const container = docker.getContainer(idOrName);
-      const info = await call((abortSignal) => container.inspect({ abortSignal }));
-      const raw = await call((abortSignal) =>
-        container.logs({
+      const { info, raw } = await call(async (abortSignal) => {
+        const info = await container.inspect({ abortSignal });
+        const raw = await container.logs({
           stdout: true,
           stderr: true,
           follow: false,
           timestamps: logOptions?.timestamps === true,
           tail: logOptions?.tail ?? 'all',
           abortSignal,
-        } as Docker.ContainerLogsOptions & { follow: false }),
-      );
+        } as Docker.ContainerLogsOptions & { follow: false });
+        return { info, raw };
+      });
       const buffer = Buffer.isBuffer(raw) ? raw : Buffer.from(String(raw));
       // With a TTY the engine sends the raw terminal stream; otherwise stdout/stderr frames.
       return info.Config.Tty ? buffer.toString('utf8') : demultiplex(buffer);

@@ -35,6 +35,12 @@ export interface Organization {
 export interface UpsertAssetInput {
   hostname: string;
   organization_id: number;
+  /**
+   * Part of the asset's identity with the organization and hostname: the engine's
+   * Docker host (`docker_host`) and the inventory reports of the same host name
+   * (`host`) are two assets, so that neither source ever replaces the other's software.
+   * @default 'host'
+   */
   kind?: AssetKind;
   os?: string;
   ip_address?: string;
@@ -47,10 +53,14 @@ export interface AssetStore {
   organizations(): Promise<Organization[]>;
   organization(idOrKey: number | string): Promise<Organization | undefined>;
   createOrganization(key: string, name: string): Promise<Organization>;
-  /** Find by (organization, hostname) or create; updates the given fields and `last_seen_at`. */
+  /** Find by (organization, hostname, kind) or create; updates the given fields and `last_seen_at`. */
   upsert(input: UpsertAssetInput): Promise<Asset>;
   get(id: number): Promise<Asset | undefined>;
-  findByHostname(organizationId: number, hostname: string): Promise<Asset | undefined>;
+  /**
+   * The asset of a host name (case-insensitive). With `kind`, only an asset of that kind;
+   * without, the reported host (`host`) when there is one, else any asset of that name.
+   */
+  findByHostname(organizationId: number, hostname: string, kind?: AssetKind): Promise<Asset | undefined>;
   findByAgent(agentId: string): Promise<Asset | undefined>;
   list(options?: { organization_id?: number; kind?: AssetKind }): Promise<Asset[]>;
   delete(id: number): Promise<boolean>;
@@ -112,11 +122,12 @@ export function createAssetStore(options: { storage: StoragePort; clock?: Clock 
       const hostname = input.hostname.trim();
       if (hostname === '') throw new InvalidError('hostname is required');
       if ((await store.organization(input.organization_id)) === undefined) throw new NotFoundError(`organization ${input.organization_id} not found`);
-      const found = await store.findByHostname(input.organization_id, hostname);
+      const kind = input.kind ?? 'host';
+      const found = await store.findByHostname(input.organization_id, hostname, kind);
       const stamp = now();
       const asset: Asset = {
         id: found?.id ?? (await nextId()),
-        kind: input.kind ?? found?.kind ?? 'host',
+        kind,
         hostname,
         os: input.os ?? found?.os ?? 'Unknown',
         organization_id: input.organization_id,
@@ -132,9 +143,11 @@ export function createAssetStore(options: { storage: StoragePort; clock?: Clock 
       return asset;
     },
     get: (id) => storage.get<Asset>(ASSETS, key(id)),
-    async findByHostname(organizationId, hostname) {
+    async findByHostname(organizationId, hostname, kind) {
       const h = hostname.trim().toLowerCase();
-      return (await all()).find((a) => a.organization_id === organizationId && a.hostname.toLowerCase() === h);
+      const named = (await all()).filter((a) => a.organization_id === organizationId && a.hostname.toLowerCase() === h);
+      if (kind !== undefined) return named.find((a) => a.kind === kind);
+      return named.find((a) => a.kind === 'host') ?? named[0];
     },
     async findByAgent(agentId) {
       return (await all()).find((a) => a.agent_id === agentId);
