@@ -7,6 +7,8 @@ const conditions = ['@sentinel-kit/source', 'module', 'node', 'development|produ
 export default defineConfig({
   resolve: { conditions },
   ssr: { resolve: { conditions, externalConditions: ['@sentinel-kit/source'] } },
+  // vitest 4 loads globalSetup in its own environment: it resolves workspace packages to source too.
+  environments: { __vitest__: { resolve: { conditions, externalConditions: ['@sentinel-kit/source'] } } },
   test: {
     projects: [
       {
