@@ -224,6 +224,32 @@ describe('journal recovery after a crash at every step', () => {
     await second.stop();
   });
 
+  for (const step of ['old_set_aside', 'new_started'] as const) {
+    it(`recovers a manual rollback killed after ${step}: the container runs, on one of its two versions, nothing aside`, async () => {
+      const s = scene('healthy');
+      const first = s.engine();
+      await first.startUpdateToVersion('app', '2.0.0');
+      await settled(s.clock, first.idle());
+      expect((await s.docker.inspectContainer('app')).image).toBe(`${HOST}/app:2.0.0`);
+      const dying = crashable(s.docker, s.storage, { after: 'journal', step });
+      const rolling = s.engine(dying);
+      await rolling.startRollback('app');
+      await advanceUntil(s.clock, dying.crashed, 'the crash');
+      const second = s.engine();
+      await second.start();
+      await settled(s.clock, second.idle());
+      expect((await s.docker.listContainers()).map((c) => c.name)).toEqual(['app']);
+      const app = await s.docker.inspectContainer('app');
+      expect(app.runtime.running).toBe(true);
+      expect([`${HOST}/app:1.0.0`, `${HOST}/app:2.0.0`]).toContain(app.image);
+      expect(app.spec.env).toContain('MODE=prod');
+      expect(await second.journal.open()).toEqual([]);
+      // The update's record and the interrupted rollback's.
+      expect(await second.listHistory({ limit: 10 })).toHaveLength(2);
+      await second.stop();
+    });
+  }
+
   it('puts back a set-aside container that no journal entry owns when nothing has its name', async () => {
     const s = scene('healthy');
     const id = (await s.docker.inspectContainer('app')).id;
