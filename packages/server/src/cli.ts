@@ -86,11 +86,12 @@ async function main(): Promise<void> {
   const stop = (signal: string): void => {
     if (stopping) return;
     stopping = true;
-    process.stderr.write(`received ${signal}, shutting down\n`);
+    // Through the server's logger: a JSON log stays JSON to its last line.
+    server.logger.info(`received ${signal}, shutting down`, { signal });
     server.close().then(
       () => process.exit(0),
       (error: unknown) => {
-        process.stderr.write(`shutdown failed: ${String(error)}\n`);
+        server.logger.error('shutdown failed', { error: String(error) });
         process.exit(1);
       },
     );

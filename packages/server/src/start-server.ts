@@ -25,6 +25,8 @@ export interface RunningServer {
   url: string;
   port: number;
   sentinel: Sentinel;
+  /** The server's logger (JSON lines by default), for the lines its host process writes. */
+  logger: Logger;
   /** Stop accepting requests, finish running work, flush storage. */
   close(): Promise<void>;
 }
@@ -103,7 +105,9 @@ async function startOwnedServer(config: ServerConfig, options: { logger?: Logger
   const port = typeof address === 'object' && address !== null ? address.port : config.port;
   const shownHost = config.host === '0.0.0.0' || config.host === '::' ? '127.0.0.1' : config.host;
   const url = `${serveTls === undefined ? 'http' : 'https'}://${shownHost}:${port}`;
-  logger.info(`Sentinel Kit listening on ${url}`, { data_dir: dataDir, docker_host: config.dockerHost });
+  // The address actually bound (all interfaces when 0.0.0.0 or ::), and where to open it from this machine.
+  const bound = typeof address === 'object' && address !== null ? (address.family === 'IPv6' ? `[${address.address}]:${address.port}` : `${address.address}:${address.port}`) : `${config.host}:${port}`;
+  logger.info(`Sentinel Kit listening on ${bound}${shownHost === config.host ? '' : ` (open ${url})`}`, { address: bound, url, data_dir: dataDir, docker_host: config.dockerHost });
 
   if (stored.role !== undefined && stored.role !== 'standalone') logger.warn(`role ${stored.role} is stored but this server build runs standalone`);
   await app.start();
@@ -119,6 +123,7 @@ async function startOwnedServer(config: ServerConfig, options: { logger?: Logger
     url,
     port,
     sentinel,
+    logger,
     close() {
       closing ??= (async () => {
         await new Promise<void>((r) => {
