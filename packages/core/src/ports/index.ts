@@ -14,3 +14,15 @@ export type {
   EngineInfo,
 } from './docker.js';
 export type { StoragePort, StorageEntry, StorageOperation, ListOptions, JsonValue } from './storage.js';
+export type {
+  VulnerabilityStore,
+  VulnerabilityStoreStats,
+  RecordVersion,
+  FeedCursor,
+  CpeLookup,
+  CandidateQuery,
+  StoreQuery,
+  StoreQueryPage,
+  StoreSort,
+  KevChange,
+} from './vulnerability-store.js';
