@@ -427,3 +427,37 @@ export type {
   PushImageOptions,
   PushedImage,
 } from './inventory/images/index.js';
+// The vulnerability store port, its memory adapter and what every adapter derives its indexes with.
+export {
+  createMemoryVulnerabilityStore,
+  recordIndexEntries,
+  severityRank,
+  DEFAULT_MAX_RECORD_BYTES,
+  storableRecordJson,
+  compareStoreOrder,
+  migrateVulnerabilityStorage,
+  isStoredVulnerability,
+  DEFAULT_MAX_JSON_VALUE_CHARS,
+} from './inventory/index.js';
+export type {
+  MemoryVulnerabilityStoreOptions,
+  CpeIndexEntry,
+  NameIndexEntry,
+  RecordIndexEntries,
+  RecordSummaryFields,
+  VulnerabilityMigration,
+  KevCatalogInfo,
+  JsonStreamOptions,
+} from './inventory/index.js';
+export type {
+  VulnerabilityStore,
+  VulnerabilityStoreStats,
+  RecordVersion,
+  FeedCursor,
+  CpeLookup,
+  CandidateQuery,
+  StoreQuery,
+  StoreQueryPage,
+  StoreSort,
+  KevChange,
+} from './ports/index.js';

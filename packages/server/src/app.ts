@@ -50,6 +50,8 @@ import { registerV1Routes } from './routes/v1/index.js';
 import type { ApiV1Options } from './routes/v1/index.js';
 import { registerImageInventoryRoutes } from './routes/image-inventory.js';
 import type { ImageInventoryOptions } from './inventory/image-inventory-services.js';
+import { provideInventoryServices } from './inventory/inventory-services.js';
+import type { VulnerabilityStore } from '@sentinel-kit/core';
 import { registryCredentialsConfigSection } from '@sentinel-kit/core';
 import type { RegistryCredentialStore } from '@sentinel-kit/core';
 import { SERVER_VERSION } from './version.js';
@@ -105,6 +107,8 @@ export interface AppOptions {
   imageInventory?: Omit<ImageInventoryOptions, 'registryCredentials'>;
   /** The audit & compliance API (`/api/v1`): rate limits (100/min per address, 1000/h per user), token lifetime, offline threshold, webhook retries. */
   apiV1?: ApiV1Options;
+  /** Where vulnerability records live; the caller opens and closes it. @default createMemoryVulnerabilityStore() */
+  vulnerabilityStore?: VulnerabilityStore;
 }
 
 /** The Hono app plus its lifecycle: `start()` once serving, `close()` on shutdown. */
@@ -163,6 +167,7 @@ export function createApp(options: AppOptions): SentinelApp {
     onStart: (fn) => void starters.push(fn),
     onClose: (fn) => void closers.push(fn),
   };
+  provideInventoryServices(ctx, { ...(options.vulnerabilityStore === undefined ? {} : { vulnerabilityStore: options.vulnerabilityStore }) });
   registerAuthRoutes(app, ctx);
   registerUserRoutes(app, ctx);
   registerPasskeyRoutes(app, ctx, options.passkeys);

@@ -8,6 +8,7 @@ import { createRegistryCredentialStore } from '@sentinel-kit/core';
 import type { Logger, Sentinel } from '@sentinel-kit/core';
 import { createDockerodeEngine } from './adapters/dockerode-engine.js';
 import { createLowdbStorage } from './adapters/lowdb-storage.js';
+import { VULNERABILITY_STORE_FILE, createSqliteVulnerabilityStore } from './adapters/sqlite-vulnerability-store.js';
 import { createApp } from './app.js';
 import { closeConnectionsWithUnreadBodies } from './http/unread-body-close.js';
 import { acquireDataDirLock } from './data-dir-lock.js';
@@ -32,7 +33,7 @@ export interface RunningServer {
 }
 
 /**
- * Start the reference server: lowdb storage under `dataDir`, the Docker engine
+ * Start the reference server: lowdb storage and the vulnerability store under `dataDir`, the Docker engine
  * at `dockerHost`, the native API on `port`. An unreachable engine never stops
  * the server: it says so in the log and in `GET /api/health`, and retries.
  * The data directory has one owner: a second server or an offline command on
@@ -62,6 +63,8 @@ async function startOwnedServer(config: ServerConfig, options: { logger?: Logger
     logger.warn(`took over the stale lock of ${dataDir}: ${holder} no longer runs`, { lock: lock.path });
   }
   const storage = await createLowdbStorage(join(dataDir, 'sentinel.json'));
+  // Vulnerability records live beside the document, in their own file (records a former version kept in the document move there at start).
+  const vulnerabilityStore = createSqliteVulnerabilityStore(join(dataDir, VULNERABILITY_STORE_FILE));
   // Process settings: a value stored through the API wins over the environment/flag value.
   const processSetting = <K extends keyof StoredProcessSettings>(key: K): StoredProcessSettings[K] | undefined =>
     stored[key] ?? (config.settings as Partial<Record<K, StoredProcessSettings[K]>>)[key];
@@ -85,6 +88,7 @@ async function startOwnedServer(config: ServerConfig, options: { logger?: Logger
     oidc: oidcOptionsFromEnv(process.env),
     // SENTINEL_API_RATE_LIMIT_IP / _USER, SENTINEL_API_TOKEN_TTL, SENTINEL_AGENT_OFFLINE_MINUTES (audit & compliance API).
     apiV1: apiV1OptionsFromEnv(process.env),
+    vulnerabilityStore,
   });
 
   const server = await new Promise<ServerType>((resolveListen, reject) => {
@@ -134,6 +138,7 @@ async function startOwnedServer(config: ServerConfig, options: { logger?: Logger
         await app.close();
         await sentinel.stop();
         await storage.close();
+        await vulnerabilityStore.close();
       })();
       return closing;
     },

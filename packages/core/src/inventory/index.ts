@@ -15,6 +15,27 @@ export type {
   OsvInput,
   KevInput,
 } from './vulnerability-database.js';
+export {
+  createMemoryVulnerabilityStore,
+  recordIndexEntries,
+  severityRank,
+  DEFAULT_MAX_RECORD_BYTES,
+  storableRecordJson,
+  compareStoreOrder,
+  migrateVulnerabilityStorage,
+} from './store/index.js';
+export type {
+  MemoryVulnerabilityStoreOptions,
+  CpeIndexEntry,
+  NameIndexEntry,
+  RecordIndexEntries,
+  RecordSummaryFields,
+  VulnerabilityMigration,
+} from './store/index.js';
+export { isStoredVulnerability } from './feeds/vulnerability-record.js';
+export type { KevCatalogInfo } from './feeds/kev-feed.js';
+export { DEFAULT_MAX_JSON_VALUE_CHARS } from './feeds/json-stream.js';
+export type { JsonStreamOptions } from './feeds/json-stream.js';
 export { createAssetIndex, itemKeys } from './matcher/asset-index.js';
 export type { AssetIndex } from './matcher/asset-index.js';
 export { normalizeName, normalizeVendor, vendorRelation, PRODUCT_ALIASES } from './matcher/names.js';

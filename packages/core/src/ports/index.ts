@@ -15,3 +15,15 @@ export type {
   PullProgress,
 } from './docker.js';
 export type { StoragePort, StorageEntry, StorageOperation, ListOptions, JsonValue } from './storage.js';
+export type {
+  VulnerabilityStore,
+  VulnerabilityStoreStats,
+  RecordVersion,
+  FeedCursor,
+  CpeLookup,
+  CandidateQuery,
+  StoreQuery,
+  StoreQueryPage,
+  StoreSort,
+  KevChange,
+} from './vulnerability-store.js';

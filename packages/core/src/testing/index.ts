@@ -21,3 +21,5 @@ export type {
   ExecHandler,
   ExecOutcome,
 } from '../docker/index.js';
+export { describeVulnerabilityStoreContract, CONTRACT_MAX_RECORD_BYTES } from './vulnerability-store-contract.js';
+export type { VulnerabilityStoreContractSubject, VulnerabilityStoreContractFactory } from './vulnerability-store-contract.js';

@@ -339,7 +339,7 @@ export function createImageInventoryService(options: ImageInventoryServiceOption
 
   const matchItems = async (items: InventoryItem[]): Promise<ImageVulnerability[]> => {
     await vulnerabilities.load();
-    return imageVulnerabilities(vulnerabilities.match(items), items, { minConfidence });
+    return imageVulnerabilities(await vulnerabilities.match(items), items, { minConfidence });
   };
 
   /** Read one image's layers (once per digest, even when several tags ask at once) and match its packages. */

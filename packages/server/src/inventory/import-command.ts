@@ -3,10 +3,11 @@ import { stat } from 'node:fs/promises';
 import { join, resolve } from 'node:path';
 import { parseArgs } from 'node:util';
 import { createAssetStore, createVulnerabilityDatabase, errorMessage } from '@sentinel-kit/core';
-import type { ImportProgress, ImportSummary } from '@sentinel-kit/core';
+import type { ImportProgress, ImportSummary, VulnerabilityStore } from '@sentinel-kit/core';
 import { FeedSourceSchema } from '@sentinel-kit/core/contract';
 import type { FeedImportResult, FeedSource } from '@sentinel-kit/core/contract';
 import { createLowdbStorage } from '../adapters/lowdb-storage.js';
+import { VULNERABILITY_STORE_FILE, createSqliteVulnerabilityStore } from '../adapters/sqlite-vulnerability-store.js';
 import { DEFAULT_FEED_FETCH_TIMEOUT_MS } from '../routes/vulnerability-import.js';
 import { fetchFeed, importFeed } from './feed-import.js';
 import { createAssetMatcher } from './rematch.js';
@@ -125,8 +126,10 @@ export async function runImportCommand(argv: string[], env: Record<string, strin
     const input = target === '-' ? io.stdin : isUrl(target) ? await fetchFeed(fetch, target, { timeoutMs }) : await openFile(target);
     const dataDir = resolve(values['data-dir'] ?? env.SENTINEL_DATA_DIR ?? './data');
     const storage = await createLowdbStorage(join(dataDir, 'sentinel.json'));
+    let store: VulnerabilityStore | undefined;
     try {
-      const vulnerabilities = createVulnerabilityDatabase({ storage });
+      store = createSqliteVulnerabilityStore(join(dataDir, VULNERABILITY_STORE_FILE));
+      const vulnerabilities = createVulnerabilityDatabase({ store, storage });
       const matcher = createAssetMatcher({ vulnerabilities, assets: createAssetStore({ storage }) });
       await vulnerabilities.load();
       await matcher.ready();
@@ -143,6 +146,7 @@ export async function runImportCommand(argv: string[], env: Record<string, strin
       const result: FeedImportResult = { ...summary, assets_rematched: matcher.rematchedCount };
       io.stdout.write(values.json === true ? `${JSON.stringify(result, null, 2)}\n` : summaryText(summary, target, result.assets_rematched));
     } finally {
+      await store?.close();
       await storage.close();
     }
     return 0;

@@ -1,5 +1,5 @@
-import { createAssetStore, createVulnerabilityDatabase, errorMessage } from '@sentinel-kit/core';
-import type { AssetStore, VulnerabilityDatabase } from '@sentinel-kit/core';
+import { createAssetStore, createMemoryVulnerabilityStore, createVulnerabilityDatabase, errorMessage } from '@sentinel-kit/core';
+import type { AssetStore, VulnerabilityDatabase, VulnerabilityStore } from '@sentinel-kit/core';
 import type { RouteContext } from '../http/app-types.js';
 import { createAssetMatcher } from './rematch.js';
 import type { AssetMatcher } from './rematch.js';
@@ -19,15 +19,29 @@ export interface InventoryServices {
 
 const perApp = new WeakMap<RouteContext['sentinel'], InventoryServices>();
 
+export interface InventoryServicesOptions {
+  /** Where vulnerability records live. @default createMemoryVulnerabilityStore() */
+  vulnerabilityStore?: VulnerabilityStore;
+}
+
+/**
+ * Build the inventory services of an app over its vulnerability store, before
+ * any surface asks for them (`createApp` calls it). Records an earlier version
+ * kept in the engine's storage move into the store when the app starts.
+ */
+export function provideInventoryServices(ctx: RouteContext, options: InventoryServicesOptions = {}): InventoryServices {
+  return inventoryFor(ctx, options);
+}
+
 /**
  * One vulnerability database and asset store per app (keyed by its engine),
- * whichever surface asks first. The database loads its index when the app
- * starts (and on first use before that).
+ * built by `provideInventoryServices`, or by whichever surface asks first.
+ * The database loads (migrates) when the app starts, and on first use before that.
  */
-export function inventoryFor(ctx: RouteContext): InventoryServices {
+export function inventoryFor(ctx: RouteContext, options: InventoryServicesOptions = {}): InventoryServices {
   let services = perApp.get(ctx.sentinel);
   if (services === undefined) {
-    const vulnerabilities = createVulnerabilityDatabase({ storage: ctx.sentinel.storage });
+    const vulnerabilities = createVulnerabilityDatabase({ store: options.vulnerabilityStore ?? createMemoryVulnerabilityStore(), storage: ctx.sentinel.storage });
     const assets = createAssetStore({ storage: ctx.sentinel.storage, clock: ctx.clock });
     const created: InventoryServices = {
       vulnerabilities,
@@ -39,6 +53,10 @@ export function inventoryFor(ctx: RouteContext): InventoryServices {
     ctx.onStart(async () => {
       try {
         await created.vulnerabilities.load();
+        const moved = created.vulnerabilities.migration;
+        if (moved !== undefined && moved.records + moved.kev_entries > 0) {
+          ctx.logger.info('vulnerability records moved out of the storage document into the vulnerability store', { ...moved });
+        }
       } catch (error) {
         ctx.logger.error('vulnerability database failed to load', { error: errorMessage(error) });
       }

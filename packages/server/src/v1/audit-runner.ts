@@ -144,7 +144,7 @@ export function createAuditRunner(options: AuditRunnerOptions): AuditRunner {
         await inventory.vulnerabilities.load();
         const current = (await inventory.assets.get(asset.id)) ?? asset;
         matches = await inventory.matcher.withAsset(asset.id, () => inventory.matcher.storeMatches(current, software));
-        notes.push(`matched ${software.length} installed ${software.length === 1 ? 'product' : 'products'} against ${inventory.vulnerabilities.stats().records} vulnerability records`);
+        notes.push(`matched ${software.length} installed ${software.length === 1 ? 'product' : 'products'} against ${(await inventory.vulnerabilities.stats()).records} vulnerability records`);
       } else {
         matches = await inventory.assets.matches(asset.id);
         notes.push('vulnerabilities as last matched (send include_vulnerability_scan: true to match again)');

@@ -6,6 +6,18 @@ export type JsonStreamEvent = { kind: 'item'; value: unknown } | { kind: 'field'
 /** Text chunks of one JSON document: a Node stream, a web `ReadableStream`, or any async iterable. */
 export type JsonTextStream = AsyncIterable<string | Uint8Array>;
 
+/** Longest element (in UTF-16 units of JSON text) `streamJsonArray` holds by default: far above NVD's largest record. */
+export const DEFAULT_MAX_JSON_VALUE_CHARS = 16 * 1024 * 1024;
+
+export interface JsonStreamOptions {
+  /**
+   * Longest element or field value, in characters of JSON text. A longer one
+   * is refused with an `InvalidError` as soon as it is that long, rather than
+   * buffered until it ends. @default 16 Mi characters
+   */
+  maxValueChars?: number;
+}
+
 export function isAsyncIterable(value: unknown): value is AsyncIterable<unknown> {
   return typeof value === 'object' && value !== null && typeof (value as { [Symbol.asyncIterator]?: unknown })[Symbol.asyncIterator] === 'function';
 }
@@ -16,11 +28,13 @@ export function isAsyncIterable(value: unknown): value is AsyncIterable<unknown>
  * under `key` of the top-level object (`vulnerabilities` of an NVD feed).
  * Scalar fields of the top-level object (`totalResults`…) are yielded as
  * `field` events as they pass. Only one element is held in memory at a time,
- * so a multi-hundred-megabyte feed never becomes one string.
+ * so a multi-hundred-megabyte feed never becomes one string; an element
+ * longer than `maxValueChars` is refused, not buffered without bound.
  *
- * @throws InvalidError when the text is not JSON of that shape.
+ * @throws InvalidError when the text is not JSON of that shape, or an element is too long.
  */
-export async function* streamJsonArray(chunks: JsonTextStream, key?: string): AsyncGenerator<JsonStreamEvent> {
+export async function* streamJsonArray(chunks: JsonTextStream, key?: string, options: JsonStreamOptions = {}): AsyncGenerator<JsonStreamEvent> {
+  const maxValueChars = options.maxValueChars ?? DEFAULT_MAX_JSON_VALUE_CHARS;
   const decoder = new TextDecoder();
   let buffer = '';
   let position = 0;
@@ -146,10 +160,19 @@ export async function* streamJsonArray(chunks: JsonTextStream, key?: string): As
     if (stringStart !== -1) stringStart -= keepFrom;
   };
 
+  const checkHeld = (): void => {
+    // What compact() must keep: the value being captured, or a string being read outside one.
+    const from = Math.min(captureStart === -1 ? buffer.length : captureStart, inString ? stringStart : buffer.length);
+    if (buffer.length - from > maxValueChars) {
+      throw new InvalidError(`JSON feed element too large: more than ${maxValueChars} characters in one ${key === undefined ? 'element' : `"${key}" element or field`}; refused`);
+    }
+  };
+
   for await (const chunk of chunks) {
     buffer += typeof chunk === 'string' ? chunk : decoder.decode(chunk, { stream: true });
     yield* process();
     compact();
+    checkHeld();
   }
   buffer += decoder.decode();
   yield* process();

@@ -156,7 +156,7 @@ describe('scanImagePackages', () => {
     const db = createVulnerabilityDatabase({ storage: createMemoryStorage() });
     await db.load();
     await db.importOsv(readFileSync(new URL('./fixtures/debian12-osv.json', import.meta.url), 'utf8'));
-    const vulnerabilities = imageVulnerabilities(db.match(scan.items), scan.items);
+    const vulnerabilities = imageVulnerabilities(await db.match(scan.items), scan.items);
     expect(vulnerabilities.map((v) => `${v.cve} ${v.package} ${v.severity} ${v.fixed_version ?? '-'}`).sort()).toEqual([
       'CVE-2005-2541 tar HIGH -',
       'CVE-2023-45853 zlib1g CRITICAL -',

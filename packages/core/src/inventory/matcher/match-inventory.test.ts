@@ -149,7 +149,7 @@ describe('CPE matching against NVD configurations', () => {
       ],
     });
     expect(await matchInventory(wild, [{ name: 'log4j', version: '2.14.1', cpe: 'cpe:2.3:a:apache:log4j:2.14.1:*:*:*:*:*:*:*' }, { name: 'anything', version: '1' }])).toEqual([]);
-    expect(wild.stats().unindexed_criteria).toBe(1);
+    expect((await wild.stats()).unindexed_criteria).toBe(1);
   });
 });
 
@@ -267,11 +267,11 @@ describe('asset reverse index', () => {
     assets.set('web-1', [{ name: 'OpenSSL', vendor: 'OpenSSL Project', version: '1.0.1f' }]);
     assets.set('build-7', [{ name: 'elliptic', version: '6.5.3', purl: 'pkg:npm/elliptic@6.5.3' }]);
     assets.set('db-2', [{ name: 'PostgreSQL', version: '15.4' }]);
-    expect(assets.affectedBy(db.keysOf(['CVE-2014-0160']))).toEqual(['web-1']);
-    expect(assets.affectedBy(db.keysOf(['GHSA-r9p9-mrjm-926w']))).toEqual(['build-7']);
-    expect(assets.affectedBy(db.keysOf(['CVE-2024-3094']))).toEqual([]);
+    expect(assets.affectedBy(await db.keysOf(['CVE-2014-0160']))).toEqual(['web-1']);
+    expect(assets.affectedBy(await db.keysOf(['GHSA-r9p9-mrjm-926w']))).toEqual(['build-7']);
+    expect(assets.affectedBy(await db.keysOf(['CVE-2024-3094']))).toEqual([]);
     assets.delete('web-1');
-    expect(assets.affectedBy(db.keysOf(['CVE-2014-0160']))).toEqual([]);
+    expect(assets.affectedBy(await db.keysOf(['CVE-2014-0160']))).toEqual([]);
   });
 
   it('is told by the database which assets a new record or a KEV change concerns', async () => {
@@ -286,7 +286,7 @@ describe('asset reverse index', () => {
     await local.importKev(fixture('kev-catalog.json'));
     expect(affected).toEqual([['web-1'], ['web-1']]);
     // And matching those assets again finds the new record.
-    expect(local.match([{ name: 'Google Chrome', vendor: 'Google LLC', version: '116.0.5845.96' }])[0]?.vulnerability_id).toBe('CVE-2023-4863');
+    expect((await local.match([{ name: 'Google Chrome', vendor: 'Google LLC', version: '116.0.5845.96' }]))[0]?.vulnerability_id).toBe('CVE-2023-4863');
   });
 
   it('derives keys from names, vendors, CPEs and packages', () => {

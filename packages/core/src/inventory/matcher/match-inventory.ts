@@ -9,10 +9,11 @@ import { PRODUCT_ALIASES, normalizeName, stripVendorPrefix, vendorForms, vendorR
 import type { VendorForms } from './names.js';
 import { packageIdentity } from './package-identity.js';
 import type { PackageIdentity } from './package-identity.js';
+import type { CandidateQuery, CpeLookup } from '../../ports/vulnerability-store.js';
 import type { CompiledConfig, CompiledCriteria, CompiledNode, CompiledPackage, CompiledRange, CompiledRecord, VulnerabilityIndex } from './vulnerability-index.js';
 
 /** What an item is matched as against NVD criteria: one vendor:product, with the method and confidence that found it. */
-interface Target {
+export interface Target {
   item: PreparedItem;
   vendor: string;
   product: string;
@@ -20,7 +21,7 @@ interface Target {
   confidence: MatchConfidence;
 }
 
-interface PreparedItem {
+export interface PreparedItem {
   index: number;
   item: InventoryItem;
   scheme: VersionScheme;
@@ -52,7 +53,7 @@ function cap(confidence: MatchConfidence, max: MatchConfidence): MatchConfidence
   return CONFIDENCE_RANK[confidence] > CONFIDENCE_RANK[max] ? max : confidence;
 }
 
-function prepare(index: VulnerabilityIndex, item: InventoryItem, position: number, cache: VendorCache): PreparedItem {
+function prepare(names: ProductNames, item: InventoryItem, position: number, cache: VendorCache): PreparedItem {
   let wfn = item.cpe === undefined ? undefined : tryParseCpe(item.cpe);
   if (wfn !== undefined) wfn = lowercaseWfn(wfn);
   // detectScheme would parse the CPE again for its target_sw: give it the parsed one.
@@ -82,10 +83,16 @@ function prepare(index: VulnerabilityIndex, item: InventoryItem, position: numbe
   if (wfn !== undefined) {
     prepared.targets.push({ item: prepared, vendor: cpeVendor as string, product: cpeProduct as string, method: 'cpe', confidence: distro ? 'medium' : 'high' });
   } else {
-    for (const target of fuzzyTargets(index, prepared, cache)) prepared.targets.push(target);
+    for (const target of fuzzyTargets(names, prepared, cache)) prepared.targets.push(target);
   }
   return prepared;
 }
+
+/**
+ * CPE `vendor\tproduct` pairs by normalised product name (`VulnerabilityIndex.productNames`,
+ * or what `VulnerabilityStore.productPairs` answered for the names of one report).
+ */
+export type ProductNames = (name: string) => Iterable<string>;
 
 /** Normalised forms of CPE vendors, shared by every item of one matching run. */
 type VendorCache = Map<string, VendorForms>;
@@ -100,7 +107,7 @@ function cpeVendorForms(cache: VendorCache, vendor: string): VendorForms {
 }
 
 /** Vendor:product candidates for an item reported without a CPE, by normalised names, the alias table, then keywords. */
-function fuzzyTargets(index: VulnerabilityIndex, prepared: PreparedItem, cache: VendorCache): Target[] {
+function fuzzyTargets(productNames: ProductNames, prepared: PreparedItem, cache: VendorCache): Target[] {
   const { item } = prepared;
   const name = normalizeName(item.name);
   const itemVendor = item.vendor === undefined ? undefined : vendorForms(item.vendor);
@@ -128,7 +135,7 @@ function fuzzyTargets(index: VulnerabilityIndex, prepared: PreparedItem, cache: 
         offer(pair, 'vendor_product', itemVendor === undefined ? 'medium' : related[i] === true ? 'high' : vendorMatched ? 'medium' : 'low');
       });
     }
-    for (const pair of index.productNames.get(candidate)?.keys() ?? []) {
+    for (const pair of productNames(candidate)) {
       const [cpeVendor, cpeProduct] = pair.split('\t') as [string, string];
       if (itemVendor === undefined) {
         // Without a vendor, a product named like its vendor (openssl:openssl, redis:redis) is still a fair guess.
@@ -150,7 +157,7 @@ function fuzzyTargets(index: VulnerabilityIndex, prepared: PreparedItem, cache: 
       for (let end = words.length; end > start; end--) {
         const run = words.slice(start, end).join(' ');
         if (run.length < 3) continue;
-        for (const pair of index.productNames.get(run)?.keys() ?? []) {
+        for (const pair of productNames(run)) {
           if (relationTo(pair.split('\t')[0] as string) === 'none') continue;
           const length = end - start;
           if (length > bestLength) {
@@ -348,13 +355,64 @@ function better(a: Candidate, b: Candidate): boolean {
   return a.source === 'osv' && b.source === 'nvd';
 }
 
+/** An inventory prepared for matching: versions and schemes read, CPE parsed, vendor:product targets found. */
+export interface PreparedInventory {
+  readonly items: readonly PreparedItem[];
+}
+
+/** Prepare items, finding the targets of items without a CPE through `names`. */
+export function prepareInventory(items: readonly InventoryItem[], names: ProductNames): PreparedInventory {
+  const cache: VendorCache = new Map();
+  return { items: items.map((item, position) => prepare(names, item, position, cache)) };
+}
+
+/** Every normalised product name preparing these items may look up (a superset: keyword runs included). */
+export function productNamesToLookUp(items: readonly InventoryItem[]): string[] {
+  const wanted = new Set<string>();
+  prepareInventory(items, (name) => {
+    wanted.add(name);
+    return [];
+  });
+  return [...wanted];
+}
+
+/**
+ * What a store must return for a prepared inventory to be matched exactly as
+ * against every record: records with vulnerable criteria under each target's
+ * vendor:product (or with a wildcard vendor or product there), and the OSV
+ * advisories of each item's package.
+ */
+export function candidateQueryOf(inventory: PreparedInventory): CandidateQuery {
+  const cpe = new Map<string, CpeLookup>();
+  const packages = new Set<string>();
+  for (const item of inventory.items) {
+    const part = item.part === 'a' || item.part === 'o' || item.part === 'h' ? item.part : undefined;
+    for (const target of item.targets) {
+      for (const lookup of [
+        { vendor: target.vendor, product: target.product },
+        { vendor: undefined, product: target.product },
+        { vendor: target.vendor, product: undefined },
+      ]) {
+        const key = `${lookup.vendor ?? '*'}\t${lookup.product ?? '*'}\t${part ?? '*'}`;
+        if (!cpe.has(key)) cpe.set(key, { ...lookup, part });
+      }
+    }
+    if (item.pkg !== undefined) packages.add(`${item.pkg.family}\t${item.pkg.name}`);
+  }
+  return { cpe: [...cpe.values()], packages: [...packages] };
+}
+
 /**
  * Match one inventory (the software of one asset) against the index. See
  * `matchInventory` in the public API for the rules; this is its synchronous core.
  */
 export function matchItems(index: VulnerabilityIndex, items: readonly InventoryItem[]): InventoryMatch[] {
-  const cache: VendorCache = new Map();
-  const prepared = items.map((item, position) => prepare(index, item, position, cache));
+  return matchPrepared(index, prepareInventory(items, (name) => index.productNames.get(name)?.keys() ?? []));
+}
+
+/** Match a prepared inventory against an index holding (at least) its candidate records. */
+export function matchPrepared(index: VulnerabilityIndex, inventory: PreparedInventory): InventoryMatch[] {
+  const prepared = inventory.items;
   const asset = new AssetView(prepared);
 
   // OSV first: a package advisory that covers the installed package and says "not affected"
