@@ -53,6 +53,7 @@ import type { ImageInventoryOptions } from './inventory/image-inventory-services
 import { registryCredentialsConfigSection } from '@sentinel-kit/core';
 import type { RegistryCredentialStore } from '@sentinel-kit/core';
 import { SERVER_VERSION } from './version.js';
+import { registerDashboard } from './dashboard/index.js';
 
 export interface AppOptions {
   sentinel: Sentinel;
@@ -142,6 +143,7 @@ export function createApp(options: AppOptions): SentinelApp {
     setAuthContext(c, { auth, trustProxy: options.trustProxy ?? false });
     await next();
   });
+  registerDashboard(app);
   app.use('*', setupGate(auth));
   const appBodyLimit = bodyLimit({
     maxSize: options.bodyLimitBytes ?? 1024 * 1024,
