@@ -3,13 +3,38 @@ import { NAVIGATION } from '../nav.js';
 import { href } from '../router.js';
 import { Notice, PageTitle, useSession } from '../ui.js';
 import { ContainersPage } from './containers.js';
+import { QueuePage } from './queue.js';
+import { HistoryPage } from './history.js';
+import { ActivityPage } from './activity.js';
+import { LogsPage } from './logs.js';
+import { SettingsPage } from './settings.js';
+import { AccountPage } from './account.js';
+import { UsersPage } from './users.js';
+import { NotificationsPage } from './notifications.js';
+import { IntegrationsPage } from './integrations.js';
+import { SystemPage } from './system.js';
+import { AgentKeysPage, AssetsPage, ImageInventoryPage } from './security.js';
+import { CompliancePage } from './compliance.js';
 
 /** Pages by route; a route with a parameter (`/logs/<name>`) matches its prefix. */
 const PAGES: Record<string, () => JSX.Element> = {
   '/': ContainersPage,
+  '/queue': QueuePage,
+  '/history': HistoryPage,
+  '/activity': ActivityPage,
+  '/settings': SettingsPage,
+  '/account': AccountPage,
+  '/users': UsersPage,
+  '/notifications': NotificationsPage,
+  '/integrations': IntegrationsPage,
+  '/system': SystemPage,
+  '/security/assets': AssetsPage,
+  '/security/images': ImageInventoryPage,
+  '/security/compliance': CompliancePage,
+  '/security/keys': AgentKeysPage,
 };
 
-const PREFIX_PAGES: Array<[string, (rest: string) => JSX.Element]> = [];
+const PREFIX_PAGES: Array<[string, (rest: string) => JSX.Element]> = [['/logs/', (name) => <LogsPage key={name} name={name} />]];
 
 export function Page({ route }: { route: string }): JSX.Element {
   const { can } = useSession();
