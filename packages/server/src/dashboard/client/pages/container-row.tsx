@@ -256,7 +256,7 @@ function RowActions({ container: c, open, onToggle, detailsId }: { container: Co
         </ActionButton>
       ) : null}
       {can('containers.rollback') && !self ? (
-        <ActionButton label={`Roll back ${c.name}`} disabled={busy} run={() => client.containers.rollback(c.name)}>
+        <ActionButton label={`Rollback ${c.name}`} disabled={busy} run={() => client.containers.rollback(c.name)}>
           Rollback
         </ActionButton>
       ) : null}

@@ -31,7 +31,8 @@ export function ContainersPage(): JSX.Element {
   const [selected, setSelected] = useState<Set<string>>(new Set());
   const [scan, setScan] = useState<ScanState>({ running: false, events: 0 });
   const [, setTick] = useState(0);
-  const refreshing = useRef(new Map<string, Promise<void>>());
+  // Rows being refreshed; `true` when another event asked for the row while it was in flight.
+  const refreshing = useRef(new Map<string, boolean>());
 
   const loadAll = async (): Promise<void> => {
     try {
@@ -48,26 +49,53 @@ export function ContainersPage(): JSX.Element {
   const loadLastScan = async (): Promise<void> => setLastScan((await client.lastScan().catch(() => ({ last_scan: null }))).last_scan);
   const loadBanner = async (): Promise<void> => setBanner(await client.digest.banner().catch(() => undefined));
 
-  /** Refresh one row from the server; coalesces bursts of events for the same container. */
+  /**
+   * Refresh one row from the server. Bursts of events for the same container
+   * coalesce into one request in flight plus, if more came meanwhile, one more
+   * afterwards, so the last event is always reflected.
+   */
   const refreshOne = (name: string): void => {
-    if (refreshing.current.has(name)) return;
-    const p = (async () => {
-      try {
-        const c = await client.containers.get(name);
-        const { history: _h, snapshots: _s, ...row } = c;
-        setContainers((m) => new Map(m).set(name, row));
-      } catch (e) {
-        if (errorStatus(e) === 404)
-          setContainers((m) => {
-            const next = new Map(m);
-            next.delete(name);
-            return next;
-          });
-      } finally {
-        refreshing.current.delete(name);
+    if (refreshing.current.has(name)) {
+      refreshing.current.set(name, true);
+      return;
+    }
+    refreshing.current.set(name, false);
+    void (async () => {
+      for (;;) {
+        try {
+          const { history: _h, snapshots: _s, ...row } = await client.containers.get(name);
+          setContainers((m) => new Map(m).set(name, row));
+        } catch (e) {
+          if (errorStatus(e) === 404)
+            setContainers((m) => {
+              const next = new Map(m);
+              next.delete(name);
+              return next;
+            });
+        }
+        if (refreshing.current.get(name) !== true) break;
+        refreshing.current.set(name, false);
       }
+      refreshing.current.delete(name);
     })();
-    refreshing.current.set(name, p);
+  };
+
+  /**
+   * After an update's final event: the engine may still hold the container's
+   * lock for a moment, so a row that still reads `maintenance` is asked again a
+   * few times with growing pauses (bounded, and only after that event).
+   */
+  const settle = async (name: string): Promise<void> => {
+    for (const pause of [0, 250, 500, 1000, 2000, 4000]) {
+      if (pause > 0) await new Promise((r) => setTimeout(r, pause));
+      try {
+        const { history: _h, snapshots: _s, ...row } = await client.containers.get(name);
+        setContainers((m) => new Map(m).set(name, row));
+        if (!row.maintenance) return;
+      } catch (e) {
+        if (errorStatus(e) === 404) return refreshOne(name);
+      }
+    }
   };
 
   useEffect(() => {
@@ -87,7 +115,8 @@ export function ContainersPage(): JSX.Element {
         if (name === undefined) break;
         const p = progressFrom(e.data, e.message);
         if (p !== undefined) setProgress((m) => new Map(m).set(name, p));
-        refreshOne(name);
+        if (p?.outcome !== undefined) void settle(name);
+        else refreshOne(name);
         if (scan.running) setScan((s) => ({ ...s, events: s.events + 1 }));
         break;
       }
