@@ -2,6 +2,7 @@
 import { runImageSearchBench } from './image-search-bench.js';
 import { runInventoryBench } from './inventory-bench.js';
 import { runScanBench } from './scan-bench.js';
+import { runDashboardBench } from './dashboard-bench.js';
 
 console.log(`Scan benchmark: 200 containers over 40 repositories with 110 tags each (memory Docker fake).`);
 console.log('Targets: one tag list per repository per scan (40), at most one manifest HEAD per container, one token per registry scope, wall time falling with concurrency.\n');
@@ -14,3 +15,7 @@ console.table(await runInventoryBench());
 console.log('\nImage search: 5,000 images through the container image inventory search and facet engine.');
 console.log('Target: search under 50 ms.\n');
 console.table(await runImageSearchBench());
+
+console.log('\nDashboard: the containers page with 1,000 containers (memory Docker fake) in Debian\'s chromium.');
+console.log('Targets: renders in under a second; stays live over SSE without polling; small JavaScript.\n');
+console.table(await runDashboardBench());
