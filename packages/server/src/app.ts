@@ -55,6 +55,7 @@ import type { VulnerabilityStore } from '@sentinel-kit/core';
 import { registryCredentialsConfigSection } from '@sentinel-kit/core';
 import type { RegistryCredentialStore } from '@sentinel-kit/core';
 import { SERVER_VERSION } from './version.js';
+import { registerDashboard } from './dashboard/index.js';
 
 export interface AppOptions {
   sentinel: Sentinel;
@@ -146,6 +147,7 @@ export function createApp(options: AppOptions): SentinelApp {
     setAuthContext(c, { auth, trustProxy: options.trustProxy ?? false });
     await next();
   });
+  registerDashboard(app);
   app.use('*', setupGate(auth));
   const appBodyLimit = bodyLimit({
     maxSize: options.bodyLimitBytes ?? 1024 * 1024,
