@@ -35,8 +35,8 @@ export function seedWithVersions(f: ClientFixture, name: string, repo: string, t
   f.docker.seedContainer({ name, image: f.ref(repo, first), labels });
 }
 
-/** Poll `check` until it holds or `deadlineMs` passes (then fail with `what`). */
-export async function eventually(check: () => boolean | Promise<boolean>, what: string, deadlineMs = 5000): Promise<void> {
+/** Poll `check` until it holds or `deadlineMs` passes (then fail with `what`). The deadline only bounds a wait on a loaded machine; it is no timing assertion. */
+export async function eventually(check: () => boolean | Promise<boolean>, what: string, deadlineMs = 20_000): Promise<void> {
   const until = Date.now() + deadlineMs;
   while (!(await check())) {
     if (Date.now() > until) throw new Error(`timed out waiting for ${what}`);
