@@ -4,7 +4,10 @@ import type { InventoryItem, InventoryMatch } from '../../contract/inventory.js'
 import { createMemoryStorage } from '../../storage/index.js';
 import { createVulnerabilityDatabase, matchInventory } from '../vulnerability-database.js';
 import type { VulnerabilityDatabase } from '../vulnerability-database.js';
+import { parseNvdCve } from '../feeds/nvd-feed.js';
 import { createAssetIndex, itemKeys } from './asset-index.js';
+import { matchItems } from './match-inventory.js';
+import { VulnerabilityIndex } from './vulnerability-index.js';
 
 const fixture = (name: string): string => readFileSync(new URL(`../fixtures/${name}`, import.meta.url), 'utf8');
 
@@ -294,5 +297,52 @@ describe('asset reverse index', () => {
       expect.arrayContaining(['p:apache http server', 'p:http server', 'v:apache']),
     );
     expect(itemKeys({ name: 'x', version: '1', purl: 'pkg:npm/%40babel/core@7.0.0' })).toContain('pkg:npm\t@babel/core');
+  });
+});
+
+describe('what the matcher remembers between reports', () => {
+  const nvdRecord = (id: string, criteria: Record<string, unknown>) =>
+    JSON.stringify({
+      vulnerabilities: [
+        {
+          cve: {
+            id,
+            lastModified: '2024-01-01T00:00:00.000',
+            descriptions: [{ lang: 'en', value: id }],
+            configurations: [{ nodes: [{ operator: 'OR', negate: false, cpeMatch: [{ vulnerable: true, matchCriteriaId: `${id}-M`, ...criteria }] }] }],
+          },
+        },
+      ],
+    });
+
+  it('answers a repeated report the same, and sees a record imported since', async () => {
+    const memo = createVulnerabilityDatabase({ storage: createMemoryStorage() });
+    await memo.importNvd(nvdRecord('CVE-2030-0001', { criteria: 'cpe:2.3:a:acme:widget:*:*:*:*:*:*:*:*', versionEndExcluding: '2.0' }));
+    const item: InventoryItem = { name: 'widget', version: '1.5', cpe: 'cpe:2.3:a:acme:widget:1.5:*:*:*:*:*:*:*' };
+    const ids = async (...items: InventoryItem[]) => (await matchInventory(memo, items)).map((m) => `${m.item_index}:${m.vulnerability_id}`);
+    expect(await ids(item)).toEqual(['0:CVE-2030-0001']);
+    expect(await ids(item)).toEqual(['0:CVE-2030-0001']);
+    // Same software under another name and position: the same criteria apply.
+    expect(await ids({ name: 'Widget Pro', version: '9.9' }, { ...item, name: 'acme widget' })).toEqual(['1:CVE-2030-0001']);
+    // A version the remembered answer did not cover is matched on its own.
+    expect(await ids({ ...item, version: '2.5', cpe: 'cpe:2.3:a:acme:widget:2.5:*:*:*:*:*:*:*' })).toEqual([]);
+    await memo.importNvd(nvdRecord('CVE-2030-0002', { criteria: 'cpe:2.3:a:acme:widget:1.5:*:*:*:*:*:*:*' }));
+    expect(await ids(item)).toEqual(['0:CVE-2030-0001', '0:CVE-2030-0002']);
+  });
+
+  it('forgets what it remembered when the index it read changes', () => {
+    const index = new VulnerabilityIndex();
+    const put = (id: string, criteria: Record<string, unknown>) => {
+      const parsed = parseNvdCve((JSON.parse(nvdRecord(id, criteria)) as { vulnerabilities: unknown[] }).vulnerabilities[0]);
+      if (!parsed.ok) throw new Error('fixture did not parse');
+      index.put(parsed.record);
+    };
+    const item: InventoryItem = { name: 'gadget', version: '3.1', cpe: 'cpe:2.3:a:acme:gadget:3.1:*:*:*:*:*:*:*' };
+    put('CVE-2030-0003', { criteria: 'cpe:2.3:a:acme:gadget:*:*:*:*:*:*:*:*', versionEndIncluding: '3.1' });
+    expect(matchItems(index, [item]).map((m) => m.vulnerability_id)).toEqual(['CVE-2030-0003']);
+    put('CVE-2030-0004', { criteria: 'cpe:2.3:a:acme:gadget:3.1:*:*:*:*:*:*:*' });
+    expect(matchItems(index, [item]).map((m) => m.vulnerability_id)).toEqual(['CVE-2030-0003', 'CVE-2030-0004']);
+    index.remove('nvd/CVE-2030-0003');
+    expect(matchItems(index, [item]).map((m) => m.vulnerability_id)).toEqual(['CVE-2030-0004']);
   });
 });

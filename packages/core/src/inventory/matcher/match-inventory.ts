@@ -1,5 +1,5 @@
 import type { InventoryItem, InventoryMatch, MatchConfidence, MatchMethod, Severity } from '../../contract/inventory.js';
-import { ANY, NA, cpeValueText, hasUnquotedWildcard, lowercaseWfn, quoteCpeValue, tryParseCpe } from '../cpe/cpe-name.js';
+import { ANY, CPE_ATTRIBUTES, NA, cpeValueText, hasUnquotedWildcard, lowercaseWfn, quoteCpeValue, tryParseCpe } from '../cpe/cpe-name.js';
 import type { CpeValue, Wfn } from '../cpe/cpe-name.js';
 import { compareCpeValues, isWildcardValue } from '../cpe/cpe-match.js';
 import { inVersionRange } from '../versions/version-range.js';
@@ -220,6 +220,39 @@ function applies(criteria: CompiledCriteria, target: Target): boolean {
   return true;
 }
 
+const valueKey = (value: CpeValue | undefined): string => (value === undefined ? '\u0002' : value === ANY ? '\u0003' : value === NA ? '\u0004' : (value as string));
+
+/**
+ * Everything about a target that `applies` reads, as one string: two targets
+ * with the same signature are applied the same criteria (the criteria's own
+ * vendor:product lists are chosen by `vendor` and `product`).
+ */
+function appliesSignature(target: Target): string {
+  const { item } = target;
+  const wfn = item.wfn === undefined ? '\u0005' : CPE_ATTRIBUTES.map((attribute) => valueKey(item.wfn?.[attribute])).join('\u0001');
+  return `${target.vendor}\t${target.product}\t${item.scheme}\t${item.nvdVersion ?? '\u0002'}\t${valueKey(item.part)}\t${wfn}`;
+}
+
+/**
+ * The vulnerable criteria under a target's vendor and product (and wildcard
+ * vendor or product) that apply to it. Agents report the same software again
+ * and hosts of a fleet share it, so the answer is remembered on the index for
+ * its current version: the next report with the same software skips the
+ * criteria scan (a kernel alone has tens of thousands).
+ */
+function applyingCriteria(index: VulnerabilityIndex, target: Target): readonly CompiledCriteria[] {
+  const signature = appliesSignature(target);
+  const known = index.memoized(signature);
+  if (known !== undefined) return known;
+  const found: CompiledCriteria[] = [];
+  for (const list of [index.byPair.get(`${target.vendor}\t${target.product}`), index.byProduct.get(target.product), index.byVendor.get(target.vendor)]) {
+    if (list === undefined) continue;
+    for (const criteria of list) if (applies(criteria, target)) found.push(criteria);
+  }
+  index.memoize(signature, found);
+  return found;
+}
+
 /** Tri-state logic for AND configurations whose platform the inventory may not describe. */
 const FALSE = 0;
 const TRUE = 1;
@@ -437,16 +470,11 @@ export function matchPrepared(index: VulnerabilityIndex, inventory: PreparedInve
   const hitCriteria = new Set<CompiledCriteria>();
   for (const item of prepared) {
     for (const target of item.targets) {
-      const lists = [index.byPair.get(`${target.vendor}\t${target.product}`), index.byProduct.get(target.product), index.byVendor.get(target.vendor)];
-      for (const list of lists) {
-        if (list === undefined) continue;
-        for (const criteria of list) {
-          if (!applies(criteria, target)) continue;
-          hitCriteria.add(criteria);
-          const hits = hitsByConfig.get(criteria.config);
-          if (hits === undefined) hitsByConfig.set(criteria.config, [{ target, criteria }]);
-          else hits.push({ target, criteria });
-        }
+      for (const criteria of applyingCriteria(index, target)) {
+        hitCriteria.add(criteria);
+        const hits = hitsByConfig.get(criteria.config);
+        if (hits === undefined) hitsByConfig.set(criteria.config, [{ target, criteria }]);
+        else hits.push({ target, criteria });
       }
     }
   }
